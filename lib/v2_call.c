@@ -1,0 +1,119 @@
+/**
+ * @file v2_call.c
+ * @brief The v2 request shape (headers, `code` check) and the generic v2 call.
+ */
+#include <string.h>
+
+#include "ck_text.h"
+#include "ck_v2_private.h"
+
+/** @brief What the v2 decoder needs. */
+typedef struct ck_v2_decode_ctx {
+    bool code_required;
+    ck_reply_fn reply;
+    void *reply_ctx;
+} ck_v2_decode_ctx;
+
+/** @brief A 2xx v2 answer: `code` "SUCCESS", then the operation's reader. */
+static ck_err ck_v2_decode(const ck_json_doc *doc, void *ctx, ck_result *res)
+{
+    const ck_v2_decode_ctx *d = (const ck_v2_decode_ctx *)ctx;
+    int tok = -1;
+
+    (void)res;
+    if (doc == NULL) {
+        return d->code_required ? CK_ERR_UNEXPECTED_RESPONSE : CK_OK;
+    }
+    CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "code", &tok));
+    if (tok < 0) {
+        if (d->code_required) {
+            return CK_ERR_UNEXPECTED_RESPONSE;
+        }
+    } else if (doc->toks[tok].type != JSMN_STRING) {
+        return CK_ERR_UNEXPECTED_RESPONSE;
+    } else if (strcmp(res->api_code, "SUCCESS") != 0) {
+        return CK_ERR_API_FAILURE;
+    }
+    return d->reply != NULL ? d->reply(doc, d->reply_ctx) : CK_OK;
+}
+
+/** @brief Writes `{}` for a generic call without a body writer. */
+static ck_err ck_v2_empty_body(ck_json_writer *w, const void *ctx)
+{
+    (void)ctx;
+    CK_RETURN_IF_FAILED(ck_json_object_begin(w));
+    return ck_json_object_end(w);
+}
+
+ck_err ck_v2_post(ck_client *client, const char *path, ck_body_fn body, const void *body_ctx,
+                  bool code_required, ck_reply_fn reply, void *reply_ctx, ck_result *res)
+{
+    ck_http_header headers[4];
+    ck_v2_decode_ctx d;
+    ck_call call;
+
+    if (!ck_nonempty(client->cfg.access_token)) {
+        return ck_result_invalid(res, "access_token");
+    }
+    headers[0].name = "Accept";
+    headers[0].value = "application/json";
+    headers[0].value_prefix = NULL;
+    headers[1].name = "Content-Type";
+    headers[1].value = "application/json";
+    headers[1].value_prefix = NULL;
+    headers[2].name = "Authorization";
+    headers[2].value = client->cfg.access_token;
+    headers[2].value_prefix = "Bearer ";
+    headers[3].name = "x-api-key";
+    headers[3].value = client->cfg.api_key;
+    headers[3].value_prefix = NULL;
+
+    d.code_required = code_required;
+    d.reply = reply;
+    d.reply_ctx = reply_ctx;
+
+    memset(&call, 0, sizeof call);
+    call.method = "POST";
+    call.path = path;
+    call.headers = headers;
+    call.header_count = 4u;
+    call.body = body != NULL ? body : ck_v2_empty_body;
+    call.body_ctx = body_ctx;
+    call.resend_safe = false; /* v2 has no idempotency key */
+    call.decode = ck_v2_decode;
+    call.decode_ctx = &d;
+    return ck_client_run(client, &call, res);
+}
+
+/** @brief RFC 3986 path characters (pchar and '/'), no query or fragment. */
+static bool ck_path_ok(const char *path)
+{
+    static const char extra[] = "/-._~!$&'()*+,;=:@%";
+    const char *p;
+
+    if (path == NULL || path[0] != '/') {
+        return false;
+    }
+    for (p = path; *p != '\0'; p++) {
+        char ch = *p;
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              strchr(extra, ch) != NULL)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+ck_err ck_v2_call(ck_client *client, const char *path,
+                  ck_body_fn body, const void *body_ctx,
+                  ck_reply_fn reply, void *reply_ctx,
+                  ck_result *out_result)
+{
+    if (client == NULL || out_result == NULL) {
+        return CK_ERR_INVALID_ARG;
+    }
+    if (!ck_path_ok(path)) {
+        return ck_result_invalid(out_result, "path");
+    }
+    return ck_v2_post(client, path, body, body_ctx, false, reply, reply_ctx, out_result);
+}

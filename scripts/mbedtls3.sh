@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Fetch mbedTLS 3.6 from Debian's source package (suite trixie) and build its
+# static libraries only, so that the TLS port can be built and tested against
+# the 3.x API as well as against bookworm's 2.28.
+#
+#   scripts/mbedtls3.sh [DEST]     DEST defaults to third_party/mbedtls-3.6
+#
+# Result: DEST/include/{mbedtls,psa}/ and DEST/library/lib{mbedtls,mbedx509,
+# mbedcrypto}.a. Nothing here is committed (third_party/ is in .gitignore).
+# Idempotent: does nothing when the three archives are already there.
+# Needs root for apt (a deb-src entry, dpkg-dev); otherwise it prints the
+# exact commands and fails.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dest=${1:-third_party/mbedtls-3.6}
+case "$dest" in /*) ;; *) dest="$root/$dest" ;; esac
+src_parent="$root/third_party/src"
+sources_file=/etc/apt/sources.list.d/cardkit-trixie-src.sources
+suite=trixie
+jobs=${MBEDTLS3_JOBS:-2}
+
+say() { echo "mbedtls3.sh: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+libs=(libmbedtls.a libmbedx509.a libmbedcrypto.a)
+built=1
+for l in "${libs[@]}"; do [ -s "$dest/library/$l" ] || built=0; done
+if [ "$built" -eq 1 ] && [ -f "$dest/include/mbedtls/version.h" ]; then
+  say "already built in ${dest#"$root"/} (remove it to rebuild)"
+  exit 0
+fi
+
+sources_text="Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+
+# --- apt: a deb-src entry for trixie and dpkg-dev (root only) -------------
+need_apt=0
+[ -f "$sources_file" ] || need_apt=1
+command -v dpkg-source >/dev/null || need_apt=1
+if [ "$need_apt" -eq 1 ] && [ "$(id -u)" -ne 0 ]; then
+  say "needs root to set up apt. Run as root:"
+  echo "cat > $sources_file <<'EOF'" >&2
+  printf '%s\n' "$sources_text" >&2
+  echo "EOF" >&2
+  echo "apt-get update && apt-get install -y --no-install-recommends dpkg-dev" >&2
+  echo "then: make mbedtls3" >&2
+  exit 1
+fi
+if [ ! -f "$sources_file" ]; then
+  say "adding deb-src for Debian $suite: $sources_file"
+  printf '%s\n' "$sources_text" > "$sources_file"
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! command -v dpkg-source >/dev/null; then
+  say "installing dpkg-dev"
+  apt-get update -qq || die "apt-get update failed"
+  apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null || die "cannot install dpkg-dev"
+fi
+for tool in make cc ar; do
+  command -v "$tool" >/dev/null || die "$tool not found (scripts/deps.sh host installs build-essential)"
+done
+
+# --- source: apt-get source mbedtls/trixie --------------------------------
+mkdir -p "$src_parent"
+srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'mbedtls-3.6*' | sort | tail -n1)
+if [ -z "$srcdir" ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    # Refresh only the trixie source index (the other lists are left alone).
+    say "apt-get update for $sources_file"
+    apt-get update -qq -o Dir::Etc::sourcelist="$sources_file" -o Dir::Etc::sourceparts=- \
+        -o APT::Get::List-Cleanup=0 || die "apt-get update failed"
+  fi
+  say "fetching Debian's source package mbedtls/$suite into ${src_parent#"$root"/}"
+  (cd "$src_parent" && apt-get source -qq "mbedtls/$suite") \
+    || die "apt-get source mbedtls/$suite failed (as root: apt-get update, then make mbedtls3)"
+  srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'mbedtls-3.6*' | sort | tail -n1)
+  [ -n "$srcdir" ] || die "no mbedtls-3.6* folder after apt-get source (is $suite still on 3.6?)"
+fi
+say "source: ${srcdir#"$root"/}"
+grep -q 'MBEDTLS_VERSION_STRING *"3\.6' "$srcdir/include/mbedtls/build_info.h" \
+  || die "$srcdir is not mbedTLS 3.6"
+
+# --- build: library/ only, static, -O2 ------------------------------------
+say "building static libraries (make -C library -j$jobs, -O2; no tests, no programs)"
+start=$(date +%s)
+make -s -C "$srcdir/library" -j"$jobs" CC="${MBEDTLS3_CC:-cc}" CFLAGS="-O2 -fPIC" \
+     SHARED= static >/dev/null \
+  || die "building mbedTLS 3.6 failed (see above)"
+say "built in $(( $(date +%s) - start )) s"
+
+# --- install into DEST ----------------------------------------------------
+rm -rf "$dest.tmp"
+mkdir -p "$dest.tmp/library" "$dest.tmp/include"
+cp -R "$srcdir/include/mbedtls" "$srcdir/include/psa" "$dest.tmp/include/"
+for l in "${libs[@]}"; do
+  cp "$srcdir/library/$l" "$dest.tmp/library/" || die "missing $l after the build"
+done
+rm -rf "$dest"
+mv "$dest.tmp" "$dest"
+say "installed: ${dest#"$root"/}/include and ${dest#"$root"/}/library/ (${libs[*]})"

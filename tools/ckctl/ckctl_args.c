@@ -1,0 +1,434 @@
+/**
+ * @file ckctl_args.c
+ * @brief Parse ckctl's command line into a ::ckctl_args. Pure: it reads no
+ * environment and prints nothing, so it is unit-tested directly.
+ *
+ * Grammar: `ckctl [GLOBAL...] GROUP VERB [OPTION...]`; global options are
+ * also accepted among a command's options. An option's value follows it
+ * (`--mobile 5550100`) or is joined with '=' (`--mobile=5550100`).
+ * Messages never repeat an option's value (it may be cardholder data).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ckctl.h"
+
+/** @brief Shortest and longest --timeout-ms (ck_config_defaults.h's range). */
+#define CKCTL_TIMEOUT_MIN_MS 100u
+#define CKCTL_TIMEOUT_MAX_MS 600000u
+
+/** @brief Parser state: the words, where we are, and what was given. */
+typedef struct ckctl_parser {
+    int argc;
+    char *const *argv;
+    int i;                      /**< next word */
+    ckctl_args *out;
+    char *msg;
+    size_t msg_cap;
+    bool help;                  /**< --help seen */
+    const char *env;            /**< --env value */
+    const char *base_url;       /**< --base-url value */
+    bool seen_env, seen_url, seen_ca, seen_timeout;
+    bool seen[CKCTL_MAX_OPTS];  /**< command options given, by table index */
+} ckctl_parser;
+
+/** @brief Write a usage message and return CKCTL_PARSE_USAGE. */
+static ckctl_parse_status ckctl_usage(ckctl_parser *p, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (p->msg != NULL && p->msg_cap > 0u) {
+        va_start(ap, fmt);
+        (void)vsnprintf(p->msg, p->msg_cap, fmt, ap);
+        va_end(ap);
+    }
+    return CKCTL_PARSE_USAGE;
+}
+
+/**
+ * @brief Does @p word name option @p name? Sets *out_joined to the value
+ * after '=' when it is `--name=value`, else to NULL.
+ */
+static bool ckctl_is_opt(const char *word, const char *name, const char **out_joined)
+{
+    size_t n = strlen(name);
+
+    *out_joined = NULL;
+    if (strncmp(word, name, n) != 0) {
+        return false;
+    }
+    if (word[n] == '\0') {
+        return true;
+    }
+    if (word[n] == '=' && name[1] == '-') {
+        *out_joined = word + n + 1;
+        return true;
+    }
+    return false;
+}
+
+/**
+ * @brief Take the value of option @p name: the joined one, or the next word.
+ * @return false (and a usage message) when there is none.
+ */
+static bool ckctl_take_value(ckctl_parser *p, const char *name, const char *joined, const char **out)
+{
+    if (joined != NULL) {
+        *out = joined;
+        return true;
+    }
+    if (p->i >= p->argc) {
+        (void)ckctl_usage(p, "%s needs a value", name);
+        return false;
+    }
+    *out = p->argv[p->i++];
+    return true;
+}
+
+/** @brief Parse a decimal --timeout-ms value within its range. */
+static bool ckctl_parse_timeout(const char *s, uint32_t *out)
+{
+    uint32_t v = 0;
+
+    if (*s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9') {
+            return false;
+        }
+        v = v * 10u + (uint32_t)(*s - '0');
+        if (v > CKCTL_TIMEOUT_MAX_MS) {
+            return false;
+        }
+    }
+    if (v < CKCTL_TIMEOUT_MIN_MS) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/**
+ * @brief Try @p word as a global option.
+ * @return 1 when it was one, 0 when it is not a global option, -1 on a
+ *         usage error (message written).
+ */
+static int ckctl_global(ckctl_parser *p, const char *word)
+{
+    const char *j;
+    const char *v;
+
+    if (strcmp(word, "-v") == 0 || strcmp(word, "--verbose") == 0) {
+        p->out->verbose = true;
+        return 1;
+    }
+    if (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0) {
+        p->help = true;
+        return 1;
+    }
+    if (ckctl_is_opt(word, "--env", &j)) {
+        if (p->seen_env) {
+            (void)ckctl_usage(p, "--env given twice");
+            return -1;
+        }
+        p->seen_env = true;
+        if (!ckctl_take_value(p, "--env", j, &v)) {
+            return -1;
+        }
+        if (strcmp(v, "production") != 0 && strcmp(v, "staging") != 0) {
+            (void)ckctl_usage(p, "invalid --env: production or staging");
+            return -1;
+        }
+        p->env = v;
+        return 1;
+    }
+    if (ckctl_is_opt(word, "--base-url", &j)) {
+        if (p->seen_url) {
+            (void)ckctl_usage(p, "--base-url given twice");
+            return -1;
+        }
+        p->seen_url = true;
+        return ckctl_take_value(p, "--base-url", j, &p->base_url) ? 1 : -1;
+    }
+    if (ckctl_is_opt(word, "--ca-file", &j)) {
+        if (p->seen_ca) {
+            (void)ckctl_usage(p, "--ca-file given twice");
+            return -1;
+        }
+        p->seen_ca = true;
+        if (!ckctl_take_value(p, "--ca-file", j, &p->out->ca_file)) {
+            return -1;
+        }
+        if (p->out->ca_file[0] == '\0') {
+            (void)ckctl_usage(p, "invalid --ca-file: empty path");
+            return -1;
+        }
+        return 1;
+    }
+    if (ckctl_is_opt(word, "--timeout-ms", &j)) {
+        if (p->seen_timeout) {
+            (void)ckctl_usage(p, "--timeout-ms given twice");
+            return -1;
+        }
+        p->seen_timeout = true;
+        if (!ckctl_take_value(p, "--timeout-ms", j, &v)) {
+            return -1;
+        }
+        if (!ckctl_parse_timeout(v, &p->out->timeout_ms)) {
+            (void)ckctl_usage(p, "invalid --timeout-ms: a whole number of milliseconds, %u to %u",
+                              CKCTL_TIMEOUT_MIN_MS, CKCTL_TIMEOUT_MAX_MS);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/** @brief Case-insensitive "does @p s start with @p prefix" (prefix in lower case). */
+static bool ckctl_starts_with_nocase(const char *s, const char *prefix)
+{
+    for (; *prefix != '\0'; s++, prefix++) {
+        char c = *s;
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != *prefix) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** @brief Resolve the base URL from --base-url / --env and check its scheme. */
+static ckctl_parse_status ckctl_resolve_url(ckctl_parser *p)
+{
+    const char *url = CK_V2_BASE_URL_STAGING;
+
+    if (p->env != NULL && p->base_url != NULL) {
+        return ckctl_usage(p, "give --env or --base-url, not both");
+    }
+    if (p->env != NULL && strcmp(p->env, "production") == 0) {
+        url = CK_V2_BASE_URL_PRODUCTION;
+    }
+    if (p->base_url != NULL) {
+        url = p->base_url;
+        if (ckctl_starts_with_nocase(url, "http://")) {
+            return ckctl_usage(p, "invalid --base-url: only https:// URLs are accepted "
+                                  "(plain http would expose the key and token)");
+        }
+        if (!ckctl_starts_with_nocase(url, "https://") || url[8] == '\0') {
+            return ckctl_usage(p, "invalid --base-url: https://host[:port][/prefix]");
+        }
+        if (strstr(url, "/api/issuing") != NULL) {
+            return ckctl_usage(p, "invalid --base-url: give only the part before /api/issuing/...");
+        }
+    }
+    p->out->base_url = url;
+    return CKCTL_PARSE_OK;
+}
+
+/** @brief Store the value of option @p opt into the command's request. */
+static void ckctl_store(ckctl_parser *p, const ckctl_opt *opt, const char *value)
+{
+    unsigned char *req = (unsigned char *)ckctl_request(p->out, p->out->command);
+
+    if (opt->kind == CKCTL_OPT_VALUE) {
+        const char **slot = (const char **)(void *)(req + opt->offset);
+        *slot = value;
+    } else {
+        bool *flag = (bool *)(void *)(req + opt->offset);
+        *flag = opt->kind == CKCTL_OPT_SET_TRUE;
+    }
+}
+
+/**
+ * @brief Was an option for the same field as option @p k already given?
+ * @return Its index, or -1.
+ */
+static int ckctl_field_seen(const ckctl_parser *p, size_t k)
+{
+    const ckctl_command *cmd = p->out->command;
+    size_t i;
+
+    for (i = 0; i < cmd->opt_count; i++) {
+        if (p->seen[i] && strcmp(cmd->opts[i].field, cmd->opts[k].field) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/** @brief Try @p word as an option of the command. */
+static ckctl_parse_status ckctl_command_opt(ckctl_parser *p, const char *word)
+{
+    const ckctl_command *cmd = p->out->command;
+    const char *j;
+    const char *v;
+    size_t k;
+    int prev;
+
+    for (k = 0; k < cmd->opt_count; k++) {
+        if (ckctl_is_opt(word, cmd->opts[k].name, &j)) {
+            break;
+        }
+    }
+    if (k == cmd->opt_count) {
+        if (word[0] == '-') {
+            return ckctl_usage(p, "unknown option %.40s for '%s %s'", word, cmd->group, cmd->verb);
+        }
+        return ckctl_usage(p, "unexpected argument at position %d", p->i - 1);
+    }
+    prev = ckctl_field_seen(p, k);
+    if (prev == (int)k) {
+        return ckctl_usage(p, "%s given twice", cmd->opts[k].name);
+    }
+    if (prev >= 0) {
+        return ckctl_usage(p, "give %s or %s, not both", cmd->opts[prev].name, cmd->opts[k].name);
+    }
+    p->seen[k] = true;
+    if (cmd->opts[k].kind != CKCTL_OPT_VALUE) {
+        if (j != NULL) {
+            return ckctl_usage(p, "%s takes no value", cmd->opts[k].name);
+        }
+        ckctl_store(p, &cmd->opts[k], NULL);
+        return CKCTL_PARSE_OK;
+    }
+    if (!ckctl_take_value(p, cmd->opts[k].name, j, &v)) {
+        return CKCTL_PARSE_USAGE;
+    }
+    ckctl_store(p, &cmd->opts[k], v);
+    return CKCTL_PARSE_OK;
+}
+
+/** @brief Every required field given? Names the first missing one. */
+static ckctl_parse_status ckctl_check_required(ckctl_parser *p)
+{
+    const ckctl_command *cmd = p->out->command;
+    size_t k;
+
+    for (k = 0; k < cmd->opt_count; k++) {
+        if (cmd->opts[k].required && ckctl_field_seen(p, k) < 0) {
+            if (k + 1u < cmd->opt_count && strcmp(cmd->opts[k + 1u].field, cmd->opts[k].field) == 0) {
+                return ckctl_usage(p, "missing %s or %s", cmd->opts[k].name, cmd->opts[k + 1u].name);
+            }
+            return ckctl_usage(p, "missing %s", cmd->opts[k].name);
+        }
+    }
+    return CKCTL_PARSE_OK;
+}
+
+/** @brief Is @p group the first word of some command? */
+static bool ckctl_known_group(const char *group)
+{
+    size_t k;
+
+    for (k = 0; k < ckctl_command_count; k++) {
+        if (strcmp(ckctl_commands[k].group, group) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** @brief Find the command from its two words (or find that help was asked). */
+static ckctl_parse_status ckctl_find(ckctl_parser *p)
+{
+    const char *group;
+    const char *verb;
+
+    if (p->i >= p->argc) {
+        return p->help ? CKCTL_PARSE_HELP : ckctl_usage(p, "missing COMMAND");
+    }
+    group = p->argv[p->i++];
+    if (strcmp(group, "help") == 0) {
+        p->help = true;
+        if (p->i >= p->argc) {
+            return CKCTL_PARSE_HELP;
+        }
+        group = p->argv[p->i++];
+    }
+    if (p->i >= p->argc || p->argv[p->i][0] == '-') {
+        /* "ckctl card" or "ckctl card --help": the tool's help lists the verbs. */
+        if (!ckctl_known_group(group)) {
+            return ckctl_usage(p, "unknown command '%.40s'", group);
+        }
+        for (; p->i < p->argc; p->i++) {
+            if (strcmp(p->argv[p->i], "-h") == 0 || strcmp(p->argv[p->i], "--help") == 0) {
+                p->help = true;
+            }
+        }
+        return p->help ? CKCTL_PARSE_HELP
+                       : ckctl_usage(p, "'%.40s' needs a second command word", group);
+    }
+    verb = p->argv[p->i++];
+    p->out->command = ckctl_find_command(group, verb);
+    if (p->out->command == NULL) {
+        return ckctl_usage(p, "unknown command '%.20s %.20s'", group, verb);
+    }
+    return CKCTL_PARSE_OK;
+}
+
+void *ckctl_request(ckctl_args *args, const ckctl_command *cmd)
+{
+    return (unsigned char *)args + cmd->req_offset;
+}
+
+ckctl_parse_status ckctl_parse(int argc, char *const *argv, ckctl_args *out,
+                               char *msg, size_t msg_cap)
+{
+    ckctl_parser p;
+    ckctl_parse_status st;
+    int g;
+
+    memset(out, 0, sizeof *out);
+    out->timeout_ms = CK_DEFAULT_TIMEOUT_MS;
+    out->base_url = CK_V2_BASE_URL_STAGING;
+    memset(&p, 0, sizeof p);
+    p.argc = argc;
+    p.argv = argv;
+    p.i = 1;
+    p.out = out;
+    p.msg = msg;
+    p.msg_cap = msg_cap;
+    if (msg != NULL && msg_cap > 0u) {
+        msg[0] = '\0';
+    }
+
+    while (p.i < argc && argv[p.i][0] == '-') {
+        const char *word = argv[p.i++];
+        g = ckctl_global(&p, word);
+        if (g < 0) {
+            return CKCTL_PARSE_USAGE;
+        }
+        if (g == 0) {
+            return ckctl_usage(&p, "unknown option %.40s (global options come before COMMAND)", word);
+        }
+    }
+    st = ckctl_find(&p);
+    if (st != CKCTL_PARSE_OK) {
+        return st;
+    }
+    while (p.i < argc) {
+        const char *word = argv[p.i++];
+        g = word[0] == '-' ? ckctl_global(&p, word) : 0;
+        if (g < 0) {
+            return CKCTL_PARSE_USAGE;
+        }
+        if (g == 0) {
+            st = ckctl_command_opt(&p, word);
+            if (st != CKCTL_PARSE_OK) {
+                return st;
+            }
+        }
+    }
+    if (p.help) {
+        return CKCTL_PARSE_HELP;
+    }
+    st = ckctl_resolve_url(&p);
+    if (st != CKCTL_PARSE_OK) {
+        return st;
+    }
+    return ckctl_check_required(&p);
+}
