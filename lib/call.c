@@ -267,40 +267,32 @@ static ck_err ck_receive(ck_client *c, const ck_clock *k, const ck_call *call,
     return CK_OK;
 }
 
-/** @brief Copy `code` (string, or integer as text) and `message` of an answer into @p res. */
+/**
+ * @brief Copy `code` (a string, or a number's text as in v1) and `message`
+ * of an answer into @p res; what does not fit is flagged, not cut.
+ */
 static void ck_copy_api_fields(const ck_json_doc *doc, ck_result *res)
 {
     int tok = -1;
-    int64_t num = 0;
 
     if (ck_json_find(doc, 0, "code", &tok) == CK_OK && tok >= 0) {
-        if (doc->toks[tok].type == JSMN_STRING) {
-            if (ck_json_tok_string(doc, tok, res->api_code, sizeof res->api_code, NULL) != CK_OK) {
-                res->api_code[0] = '\0';
-                res->api_code_truncated = true;
-            }
-        } else if (ck_json_get_int(doc, 0, "code", &num) == CK_OK) {
-            char digits[21];
-            size_t n;
-            bool neg = num < 0;
-            uint64_t mag = neg ? (uint64_t)0 - (uint64_t)num : (uint64_t)num;
-            n = ck_u64_to_dec(mag, digits + 1);
-            if (neg) {
-                digits[0] = '-';
-            }
-            if (n + (neg ? 1u : 0u) < sizeof res->api_code) {
-                memcpy(res->api_code, neg ? digits : digits + 1, n + (neg ? 1u : 0u));
-                res->api_code[n + (neg ? 1u : 0u)] = '\0';
-            } else {
-                res->api_code_truncated = true;
+        const ck_json_tok *t = &doc->toks[tok];
+        size_t n = (size_t)(t->end - t->start);
+        char first = doc->json[t->start];
+        if (t->type == JSMN_STRING) {
+            res->api_code_truncated =
+                ck_json_tok_string(doc, tok, res->api_code, sizeof res->api_code, NULL) != CK_OK;
+        } else if (t->type == JSMN_PRIMITIVE && (first == '-' || (first >= '0' && first <= '9'))) {
+            res->api_code_truncated = n >= sizeof res->api_code;
+            if (!res->api_code_truncated) {
+                memcpy(res->api_code, doc->json + t->start, n);
+                res->api_code[n] = '\0';
             }
         }
     }
     if (ck_json_find(doc, 0, "message", &tok) == CK_OK && tok >= 0 && doc->toks[tok].type == JSMN_STRING) {
-        if (ck_json_tok_string(doc, tok, res->api_message, sizeof res->api_message, NULL) != CK_OK) {
-            res->api_message[0] = '\0';
-            res->api_message_truncated = true;
-        }
+        res->api_message_truncated =
+            ck_json_tok_string(doc, tok, res->api_message, sizeof res->api_message, NULL) != CK_OK;
     }
 }
 

@@ -58,29 +58,27 @@ typedef struct ck_http_request_head {
  */
 ck_err ck_http_write_head(const ck_http_request_head *head, uint8_t *buf, size_t cap, size_t *out_len);
 
-/** @brief Parser states (private). */
+/** @brief Parser states (private). The three body states are contiguous. */
 typedef enum ck_http_state {
-    CK_HS_STATUS = 0,
-    CK_HS_HEADER_START,
+    CK_HS_STATUS = 0,     /**< status line */
+    CK_HS_HEADER_START,   /**< start of a header or trailer line */
     CK_HS_HEADER_NAME,
     CK_HS_HEADER_VALUE,
-    CK_HS_HEADER_LF,
-    CK_HS_HEAD_LF,
-    CK_HS_BODY_LENGTH,
-    CK_HS_BODY_CLOSE,
+    CK_HS_LF,             /**< after CR: LF, then `next` */
+    CK_HS_HEAD_END,       /**< (only as `next`) the empty line ending a head */
+    CK_HS_BODY_LENGTH,    /**< Content-Length body */
+    CK_HS_BODY_CLOSE,     /**< body delimited by the connection close */
+    CK_HS_CHUNK_DATA,
     CK_HS_CHUNK_SIZE,
     CK_HS_CHUNK_EXT,
-    CK_HS_CHUNK_SIZE_LF,
-    CK_HS_CHUNK_DATA,
-    CK_HS_CHUNK_DATA_CR,
-    CK_HS_CHUNK_DATA_LF,
-    CK_HS_TRAILER_START,
-    CK_HS_TRAILER_LINE,
-    CK_HS_TRAILER_LF,
-    CK_HS_FINAL_LF,
+    CK_HS_CHUNK_DATA_CR,  /**< CR after chunk data */
     CK_HS_DONE,
     CK_HS_ERROR
 } ck_http_state;
+
+/** @brief Size of ck_http_parser::line: the longest value kept (a header
+ * value or an X-Request-Id) plus one (private). */
+#define CK_HTTP_LINE_SIZE ((CK_HTTP_MAX_VALUE > CK_REQUEST_ID_MAX ? CK_HTTP_MAX_VALUE : CK_REQUEST_ID_MAX) + 1u)
 
 /** @brief Which header the parser is reading a value of (private). */
 typedef enum ck_http_hdr_id {
@@ -116,22 +114,25 @@ typedef struct ck_http_parser {
     uint8_t *body;
     size_t body_cap;
     char *request_id;
-    size_t request_id_cap;
+    size_t request_id_cap;    /**< 0 when request_id is NULL */
     ck_http_state state;
+    ck_http_state next;       /**< state after the LF of CK_HS_LF */
+    ck_err lf_err;            /**< error when CK_HS_LF sees no LF */
+    ck_err err;               /**< the error of CK_HS_ERROR */
     ck_http_hdr_id hdr;
     uint8_t minor_version;    /**< HTTP/1.x */
     bool has_length;
     bool chunked;
     bool conn_close;
     bool conn_keep_alive;
-    bool no_body;             /**< 204 / 304 */
+    bool trailer;             /**< header lines are trailers */
     uint64_t content_length;
-    uint64_t remaining;       /**< body or chunk bytes left */
+    size_t remaining;         /**< body or chunk bytes left */
     size_t head_bytes;        /**< bytes of head, framing and trailers so far */
-    size_t line_len;          /**< bytes in the current line/token */
+    size_t line_len;          /**< bytes in the current line/token/value */
+    size_t val_trim;          /**< value length without trailing OWS */
     uint16_t header_count;
-    uint8_t hex_digits;
-    char line[CK_HTTP_MAX_VALUE + 1u]; /**< status line start, header name or kept value */
+    char line[CK_HTTP_LINE_SIZE]; /**< lower-case header name, or the value being read */
 } ck_http_parser;
 
 /**

@@ -3,17 +3,20 @@
  * @brief 3DS enrollment: enroll a card (POST /api/issuing/3ds/v2/enroll) and
  * re-associate it with another cardholder (POST /api/issuing/3ds/v2/update).
  */
+#include <stddef.h>
+
 #include "ck_v2_private.h"
 
-/** @brief `{"card_id": "...", "cardholder_id": "..."}`. */
-static ck_err ck_3ds_body(ck_json_writer *w, const void *ctx)
-{
-    const ck_3ds_req *r = (const ck_3ds_req *)ctx;
+static const ck_v2_field ck_3ds_fields[] = {
+    {"card_id", (uint8_t)offsetof(ck_3ds_req, card_id), (uint8_t)CK_F_ID},
+    {"cardholder_id", (uint8_t)offsetof(ck_3ds_req, cardholder_id), (uint8_t)CK_F_ID},
+};
 
-    CK_RETURN_IF_FAILED(ck_json_object_begin(w));
-    CK_RETURN_IF_FAILED(ck_json_member_string(w, "card_id", r->card_id));
-    CK_RETURN_IF_FAILED(ck_json_member_string(w, "cardholder_id", r->cardholder_id));
-    return ck_json_object_end(w);
+static const ck_v2_form ck_3ds_form = {ck_3ds_fields, 2u};
+
+ck_err ck_3ds_check(const ck_3ds_req *req, const char **out_field)
+{
+    return ck_v2_form_check(&ck_3ds_form, req, NULL, out_field);
 }
 
 /** @brief `data.isSuccess` must be true: false with code SUCCESS is a failure. */
@@ -23,35 +26,24 @@ static ck_err ck_3ds_enroll_reply(const ck_json_doc *doc, void *ctx)
     bool ok = false;
 
     (void)ctx;
-    CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "data", &data));
-    if (data < 0 || doc->toks[data].type != JSMN_OBJECT) {
-        return CK_ERR_UNEXPECTED_RESPONSE;
-    }
+    CK_RETURN_IF_FAILED(ck_v2_data(doc, &data));
     CK_RETURN_IF_FAILED(ck_json_get_bool(doc, data, "isSuccess", &ok));
     return ok ? CK_OK : CK_ERR_API_FAILURE;
 }
 
-/** @brief Check, then POST the card/cardholder pair to @p path. */
-static ck_err ck_3ds_post(ck_client *client, const char *path, const ck_3ds_req *req,
-                          ck_reply_fn reply, ck_result *out_result)
+ck_err ck_3ds_enroll(ck_client *client, const ck_3ds_req *req, ck_result *out_result)
 {
-    const char *field = NULL;
-
     if (client == NULL || out_result == NULL) {
         return CK_ERR_INVALID_ARG;
     }
-    if (ck_3ds_check(req, &field) != CK_OK) {
-        return ck_result_invalid(out_result, field);
-    }
-    return ck_v2_post(client, path, ck_3ds_body, req, true, reply, NULL, out_result);
-}
-
-ck_err ck_3ds_enroll(ck_client *client, const ck_3ds_req *req, ck_result *out_result)
-{
-    return ck_3ds_post(client, CK_V2_PATH_3DS_ENROLL, req, ck_3ds_enroll_reply, out_result);
+    return ck_v2_form_post(client, CK_V2_PATH_3DS_ENROLL, &ck_3ds_form, req, NULL, ck_3ds_enroll_reply, NULL,
+                           out_result);
 }
 
 ck_err ck_3ds_update(ck_client *client, const ck_3ds_req *req, ck_result *out_result)
 {
-    return ck_3ds_post(client, CK_V2_PATH_3DS_UPDATE, req, NULL, out_result);
+    if (client == NULL || out_result == NULL) {
+        return CK_ERR_INVALID_ARG;
+    }
+    return ck_v2_form_post(client, CK_V2_PATH_3DS_UPDATE, &ck_3ds_form, req, NULL, NULL, NULL, out_result);
 }

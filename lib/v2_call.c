@@ -85,6 +85,42 @@ ck_err ck_v2_post(ck_client *client, const char *path, ck_body_fn body, const vo
     return ck_client_run(client, &call, res);
 }
 
+/** @brief What ck_v2_form_body() writes. */
+typedef struct ck_v2_form_req {
+    const ck_v2_form *form;
+    const void *req;
+} ck_v2_form_req;
+
+/** @brief `{` the given fields of a form `}`. */
+static ck_err ck_v2_form_body(ck_json_writer *w, const void *ctx)
+{
+    const ck_v2_form_req *f = (const ck_v2_form_req *)ctx;
+
+    CK_RETURN_IF_FAILED(ck_json_object_begin(w));
+    CK_RETURN_IF_FAILED(ck_v2_form_write(w, f->form, f->req));
+    return ck_json_object_end(w);
+}
+
+ck_err ck_v2_form_post(ck_client *client, const char *path, const ck_v2_form *form, const void *req,
+                       const ck_date *today, ck_reply_fn reply, void *reply_ctx, ck_result *res)
+{
+    ck_v2_form_req body;
+    const char *field = NULL;
+
+    if (ck_v2_form_check(form, req, today, &field) != CK_OK) {
+        return ck_result_invalid(res, field);
+    }
+    body.form = form;
+    body.req = req;
+    return ck_v2_post(client, path, ck_v2_form_body, &body, true, reply, reply_ctx, res);
+}
+
+ck_err ck_v2_data(const ck_json_doc *doc, int *out_tok)
+{
+    CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "data", out_tok));
+    return *out_tok >= 0 && doc->toks[*out_tok].type == JSMN_OBJECT ? CK_OK : CK_ERR_UNEXPECTED_RESPONSE;
+}
+
 /** @brief RFC 3986 path characters (pchar and '/'), no query or fragment. */
 static bool ck_path_ok(const char *path)
 {

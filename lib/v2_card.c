@@ -2,49 +2,51 @@
  * @file v2_card.c
  * @brief Create a card: POST /api/issuing/card/v2/apply.
  */
+#include <stddef.h>
+
+#include "ck_v2_fields.h"
 #include "ck_v2_private.h"
 
-/** @brief Writes a member only when the optional field was given. */
-static ck_err ck_opt_member(ck_json_writer *w, const char *key, const char *value)
+#define CK_CARD_FIELD(name, rule) {#name, (uint8_t)offsetof(ck_card_apply_req, name), (uint8_t)(rule)}
+
+static const ck_v2_field ck_card_fields[] = {
+    CK_CARD_FIELD(card_product_code, CK_F_ID),
+    CK_CARD_FIELD(remark, CK_F_FREE_OPT),
+    CK_CARD_FIELD(transaction_amount_limit, CK_F_AMOUNT_OPT),
+    CK_CARD_FIELD(daily_limit, CK_F_AMOUNT_OPT),
+    CK_CARD_FIELD(weekly_limit, CK_F_AMOUNT_OPT),
+    CK_CARD_FIELD(monthly_limit, CK_F_AMOUNT_OPT),
+    CK_CARD_FIELD(lifetime_limit, CK_F_AMOUNT_OPT),
+    CK_CARD_FIELD(budget_id, CK_F_ID_OPT),
+    CK_CARD_FIELD(cardholder_id, CK_F_ID_OPT),
+};
+
+static const ck_v2_form ck_card_form = {ck_card_fields, (uint8_t)(sizeof ck_card_fields / sizeof ck_card_fields[0])};
+
+ck_err ck_card_apply_check(const ck_card_apply_req *req, const char **out_field)
 {
-    return value != NULL ? ck_json_member_string(w, key, value) : CK_OK;
+    return ck_v2_form_check(&ck_card_form, req, NULL, out_field);
 }
 
-/** @brief The request body, in the order of the provider's example. */
+/** @brief The given string fields, then apply_coupon. */
 static ck_err ck_card_apply_body(ck_json_writer *w, const void *ctx)
 {
-    const ck_card_apply_req *r = (const ck_card_apply_req *)ctx;
-
     CK_RETURN_IF_FAILED(ck_json_object_begin(w));
-    CK_RETURN_IF_FAILED(ck_json_member_string(w, "card_product_code", r->card_product_code));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "remark", r->remark));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "transaction_amount_limit", r->transaction_amount_limit));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "daily_limit", r->daily_limit));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "weekly_limit", r->weekly_limit));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "monthly_limit", r->monthly_limit));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "lifetime_limit", r->lifetime_limit));
-    CK_RETURN_IF_FAILED(ck_json_member_bool(w, "apply_coupon", r->apply_coupon));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "budget_id", r->budget_id));
-    CK_RETURN_IF_FAILED(ck_opt_member(w, "cardholder_id", r->cardholder_id));
+    CK_RETURN_IF_FAILED(ck_v2_form_write(w, &ck_card_form, ctx));
+    CK_RETURN_IF_FAILED(ck_json_member_bool(w, "apply_coupon", ((const ck_card_apply_req *)ctx)->apply_coupon));
     return ck_json_object_end(w);
 }
 
-/** @brief `data.card_id` of the answer. */
+/** @brief `data.card_id` of the answer, non-empty. */
 static ck_err ck_card_apply_reply(const ck_json_doc *doc, void *ctx)
 {
     ck_card_apply_resp *resp = (ck_card_apply_resp *)ctx;
+    size_t len = 0;
     int data = -1;
-    ck_err err;
 
-    CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "data", &data));
-    if (data < 0 || doc->toks[data].type != JSMN_OBJECT) {
-        return CK_ERR_UNEXPECTED_RESPONSE;
-    }
-    err = ck_json_get_string(doc, data, "card_id", resp->card_id, sizeof resp->card_id, NULL);
-    if (err == CK_OK && resp->card_id[0] == '\0') {
-        err = CK_ERR_UNEXPECTED_RESPONSE;
-    }
-    return err;
+    CK_RETURN_IF_FAILED(ck_v2_data(doc, &data));
+    CK_RETURN_IF_FAILED(ck_json_get_string(doc, data, "card_id", resp->card_id, sizeof resp->card_id, &len));
+    return len > 0u ? CK_OK : CK_ERR_UNEXPECTED_RESPONSE;
 }
 
 ck_err ck_card_apply(ck_client *client, const ck_card_apply_req *req,

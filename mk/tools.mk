@@ -10,6 +10,8 @@
 #                      over TLS, on 2.28 and (unless MBEDTLS3=0) on 3.6; part of `make test`
 #   make install       also installs PREFIX/bin/ckctl
 #
+# mk/ports.mk must be read first (it is: -include mk/*.mk reads them sorted), as
+# the rules below name its archives and mbedTLS 3.6 paths.
 # Both programs use the public headers and the ports only, never lib/ internals.
 # ck_tls embeds mbedTLS contexts, so whatever includes ck_tls.h is compiled once
 # per mbedTLS version: $(BUILD)/... for 2.28, $(MBEDTLS3_BUILD)/... for 3.6.
@@ -85,7 +87,7 @@ demo: $(KIOSK) $(MOCK_BIN) | $(DEPS_STAMP)
 	@scripts/demo.sh $(BUILD)
 
 tools-test: $(TOOLS_BINS) $(MOCK_BIN) $(CKCTL_TEST)
-	@tests/integration/run.sh $(BUILD) $(TOOLS_DIRS)
+	@tests/integration/tools_test.sh $(BUILD) $(TOOLS_DIRS)
 
 test: tools-test
 

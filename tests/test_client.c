@@ -13,7 +13,7 @@
 
 #include "ck_fixture.h"
 
-#define OK_ENROLL "HTTP/1.1 200 OK\r\nContent-Length: 45\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"isSuccess\":true}}"
+#define OK_ENROLL "HTTP/1.1 200 OK\r\nContent-Length: 44\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"isSuccess\":true}}"
 #define OK_CARD "HTTP/1.1 200 OK\r\nContent-Length: 56\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"card_id\":\"card201907021723\"}}"
 
 static const ck_3ds_req enroll_req = {"card1", "ch1"};
@@ -359,7 +359,7 @@ static void test_keep_alive_reuses_connection(void **state)
 static void test_connection_close_header_reconnects(void **state)
 {
     static const ck_lb_step steps[] = {
-        CK_REPLY("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 45\r\n\r\n"
+        CK_REPLY("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 44\r\n\r\n"
                  "{\"code\":\"SUCCESS\",\"data\":{\"isSuccess\":true}}"),
         CK_REPLY(OK_ENROLL)};
     static ck_fixture f;

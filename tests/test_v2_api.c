@@ -16,7 +16,7 @@
 
 #define OK_CARD "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: req-7\r\nContent-Length: 56\r\n\r\n" \
                 "{\"code\":\"SUCCESS\",\"data\":{\"card_id\":\"card201907021723\"}}"
-#define OK_ENROLL "HTTP/1.1 200 OK\r\nContent-Length: 45\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"isSuccess\":true}}"
+#define OK_ENROLL "HTTP/1.1 200 OK\r\nContent-Length: 44\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"isSuccess\":true}}"
 #define OK_PLAIN "HTTP/1.1 200 OK\r\nContent-Length: 18\r\n\r\n{\"code\":\"SUCCESS\"}"
 
 static const char *const head_fmt =
@@ -91,8 +91,9 @@ static void test_apply_exact_request_and_card_id(void **state)
                    "{\"card_product_code\":\"T1FBXO\",\"remark\":\"Marketing Team - John Doe\","
                    "\"transaction_amount_limit\":\"500.00\",\"daily_limit\":\"2000.00\","
                    "\"weekly_limit\":\"8000.00\",\"monthly_limit\":\"30000.00\","
-                   "\"lifetime_limit\":\"200000.00\",\"apply_coupon\":true,"
-                   "\"budget_id\":\"ci202008281528472924\",\"cardholder_id\":\"273555991139442689\"}");
+                   "\"lifetime_limit\":\"200000.00\","
+                   "\"budget_id\":\"ci202008281528472924\",\"cardholder_id\":\"273555991139442689\","
+                   "\"apply_coupon\":true}");
     assert_string_equal(resp.card_id, "card201907021723");
     assert_int_equal(res.err, CK_OK);
     assert_int_equal(res.http_status, 200);
@@ -170,7 +171,7 @@ static void test_apply_invalid_field_sends_nothing(void **state)
 static void test_apply_code_not_success_is_api_failure(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 200 OK\r\nContent-Length: 53\r\n\r\n{\"code\":\"INSUFFICIENT_BALANCE\",\"message\":\"no funds\"}")};
+        "HTTP/1.1 200 OK\r\nContent-Length: 52\r\n\r\n{\"code\":\"INSUFFICIENT_BALANCE\",\"message\":\"no funds\"}")};
     static ck_fixture f;
     ck_card_apply_req r = full_apply();
     ck_card_apply_resp resp;
@@ -204,7 +205,7 @@ static void test_apply_missing_card_id_is_unexpected(void **state)
 static void test_apply_card_id_too_long(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 200 OK\r\nContent-Length: 89\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Length: 90\r\n\r\n"
         "{\"code\":\"SUCCESS\",\"data\":{\"card_id\":\"card0123456789012345678901234567890123456789012345\"}}")};
     static ck_fixture f;
     ck_card_apply_req r = full_apply();
@@ -236,7 +237,7 @@ static void test_enroll_exact_request_and_success(void **state)
 static void test_enroll_is_success_false_fails(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 200 OK\r\nContent-Length: 46\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"isSuccess\":false}}")};
+        "HTTP/1.1 200 OK\r\nContent-Length: 45\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"isSuccess\":false}}")};
     static ck_fixture f;
     ck_3ds_req r = {"card1", "ch1"};
     ck_result res;
@@ -251,7 +252,7 @@ static void test_enroll_is_success_false_fails(void **state)
 static void test_enroll_409_conflict_with_message(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 409 Conflict\r\nContent-Length: 62\r\n\r\n"
+        "HTTP/1.1 409 Conflict\r\nContent-Length: 61\r\n\r\n"
         "{\"code\":\"ALREADY_ENROLLED\",\"message\":\"Card already enrolled\"}")};
     static ck_fixture f;
     ck_3ds_req r = {"card1", "ch1"};
@@ -387,7 +388,7 @@ static void test_status_mapping(void **state)
 static void test_html_error_page_keeps_status(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 46\r\n\r\n"
+        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 50\r\n\r\n"
         "<html><body><h1>502 Bad Gateway</h1></body></html>")};
     static ck_fixture f;
     ck_3ds_req r = {"card1", "ch1"};
@@ -404,7 +405,7 @@ static void test_html_error_page_keeps_status(void **state)
 static void test_numeric_code_copied_as_text(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 400 Bad Request\r\nContent-Length: 53\r\n\r\n"
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 55\r\n\r\n"
         "{\"code\":400,\"message\":\"Error Message\",\"status\":\"error\"}")};
     static ck_fixture f;
     ck_3ds_req r = {"card1", "ch1"};
@@ -421,7 +422,7 @@ static void test_numeric_code_copied_as_text(void **state)
 static void test_long_message_flagged_not_copied(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 400 Bad Request\r\nContent-Length: 146\r\n\r\n"
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 151\r\n\r\n"
         "{\"code\":\"BAD\",\"message\":\"0123456789012345678901234567890123456789012345678901234567890123456789"
         "012345678901234567890123456789012345678901234567890123\"}")};
     static ck_fixture f;
@@ -592,9 +593,9 @@ static void test_tokens_exact_fit_and_one_over(void **state)
 {
     /* 1 object + code pair (2) + 6 pairs (12) = 15 tokens; 8 tokens would be too few. */
     static const ck_lb_step steps[] = {
-        CK_REPLY("HTTP/1.1 200 OK\r\nContent-Length: 67\r\n\r\n"
+        CK_REPLY("HTTP/1.1 200 OK\r\nContent-Length: 66\r\n\r\n"
                  "{\"code\":\"SUCCESS\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8}"),
-        CK_REPLY("HTTP/1.1 200 OK\r\nContent-Length: 67\r\n\r\n"
+        CK_REPLY("HTTP/1.1 200 OK\r\nContent-Length: 66\r\n\r\n"
                  "{\"code\":\"SUCCESS\",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8}"),
     };
     static ck_fixture f;

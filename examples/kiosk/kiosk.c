@@ -9,8 +9,8 @@
  *  4. re-associate the card with another cardholder (ck_3ds_update)
  *
  * Each step prints its result and how much of each buffer it used. The
- * program exits 0 when all four succeed, 1 when a step fails, 2 on bad
- * usage.
+ * program exits 0 when all four succeed (or after --help), 1 when a step
+ * fails, 2 on bad usage.
  *
  * Usage: kiosk [--base-url URL] [--ca-file PEM] [--timeout-ms N]
  *              [--product CODE] [--cardholder ID] [--other-cardholder ID]
@@ -55,19 +55,20 @@ static ck_transport kiosk_tls_transport;
 static ck_buffers kiosk_buffers;
 static ck_client kiosk_client;
 
-/** @brief Print usage to stderr and return 2. */
+/** @brief The usage text. */
+static const char kiosk_usage_text[] =
+    "usage: kiosk [--base-url URL] [--ca-file PEM] [--timeout-ms N]\n"
+    "             [--product CODE] [--cardholder ID] [--other-cardholder ID]\n"
+    "environment: CK_API_KEY, CK_ACCESS_TOKEN (required); CK_BASE_URL, CK_CA_FILE\n";
+
+/** @brief Print why and the usage to stderr, and return 2. */
 static int kiosk_usage(const char *why)
 {
-    fprintf(stderr,
-            "kiosk: %s\n"
-            "usage: kiosk [--base-url URL] [--ca-file PEM] [--timeout-ms N]\n"
-            "             [--product CODE] [--cardholder ID] [--other-cardholder ID]\n"
-            "environment: CK_API_KEY, CK_ACCESS_TOKEN (required); CK_BASE_URL, CK_CA_FILE\n",
-            why);
+    fprintf(stderr, "kiosk: %s\n%s", why, kiosk_usage_text);
     return 2;
 }
 
-/** @brief Parse the command line over the environment's defaults. */
+/** @brief Parse the command line over the environment's defaults: 0 to run, -1 after --help, 2 on bad usage. */
 static int kiosk_parse(int argc, char **argv, kiosk_opts *o)
 {
     int i;
@@ -80,6 +81,10 @@ static int kiosk_parse(int argc, char **argv, kiosk_opts *o)
     o->timeout_ms = CK_DEFAULT_TIMEOUT_MS;
     for (i = 1; i < argc; i += 2) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(kiosk_usage_text, stdout);
+            return -1;
+        }
         if (v == NULL) {
             return kiosk_usage("an option needs a value");
         }
@@ -149,6 +154,27 @@ static int kiosk_connect_stack(const kiosk_opts *o, const char *api_key, const c
     return 0;
 }
 
+/**
+ * @brief Print text that came from the server (ids, codes, messages) with
+ * every control character, C1 controls included, shown as '?', so that an
+ * answer cannot forge lines or drive the kiosk's terminal.
+ */
+static void kiosk_print_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; *p != '\0'; p++) {
+        if (*p < 0x20u || *p == 0x7Fu) {
+            putchar('?');
+        } else if (*p == 0xC2u && p[1] >= 0x80u && p[1] <= 0x9Fu) {
+            putchar('?');
+            p++;
+        } else {
+            putchar(*p);
+        }
+    }
+}
+
 /** @brief Print the outcome of one step and the buffers it used; returns 0 on success. */
 static int kiosk_report(const ck_result *r, const char *card_id)
 {
@@ -156,10 +182,12 @@ static int kiosk_report(const ck_result *r, const char *card_id)
            (unsigned)r->http_status, (unsigned)r->attempts, r->attempts == 1u ? "" : "s",
            (unsigned long)r->elapsed_ms);
     if (card_id != NULL && card_id[0] != '\0') {
-        printf("  card %s", card_id);
+        printf("  card ");
+        kiosk_print_text(card_id);
     }
     if (r->request_id[0] != '\0') {
-        printf("  request-id %s", r->request_id);
+        printf("  request-id ");
+        kiosk_print_text(r->request_id);
     }
     printf("\n          buffers  request %lu/%lu B, response %lu/%lu B of the work buffer; "
            "%u/%u JSON tokens\n",
@@ -176,9 +204,11 @@ static int kiosk_report(const ck_result *r, const char *card_id)
         printf("          cause: %s\n", ck_strerror(r->cause));
     }
     if (r->api_code[0] != '\0' || r->api_message[0] != '\0') {
-        /* The mock's and the issuer's messages are plain text; a real kiosk would escape them. */
-        printf("          server: code %s, message \"%.*s\"\n", r->api_code[0] != '\0' ? r->api_code : "-",
-               (int)strcspn(r->api_message, "\r\n\x1b"), r->api_message);
+        printf("          server said: code ");
+        kiosk_print_text(r->api_code[0] != '\0' ? r->api_code : "-");
+        printf(", message \"");
+        kiosk_print_text(r->api_message);
+        printf("\"\n");
     }
     if (r->err == CK_ERR_OUTCOME_UNKNOWN) {
         printf("          the request was sent but no answer came back: check before repeating it\n");
@@ -211,7 +241,9 @@ static int kiosk_flow(const kiosk_opts *o)
 
     enroll.card_id = card.card_id;
     enroll.cardholder_id = o->cardholder;
-    printf("step 2/4  enroll card %s for 3-D Secure (cardholder %s)\n", card.card_id, o->cardholder);
+    printf("step 2/4  enroll card ");
+    kiosk_print_text(card.card_id);
+    printf(" for 3-D Secure (cardholder %s)\n", o->cardholder);
     (void)ck_3ds_enroll(&kiosk_client, &enroll, &r);
     if (kiosk_report(&r, NULL) != 0) {
         return 1;
@@ -238,7 +270,9 @@ static int kiosk_flow(const kiosk_opts *o)
 
     update.card_id = card.card_id;
     update.cardholder_id = o->other_cardholder;
-    printf("step 4/4  re-associate card %s with cardholder %s\n", card.card_id, o->other_cardholder);
+    printf("step 4/4  re-associate card ");
+    kiosk_print_text(card.card_id);
+    printf(" with cardholder %s\n", o->other_cardholder);
     (void)ck_3ds_update(&kiosk_client, &update, &r);
     return kiosk_report(&r, NULL);
 }
@@ -251,7 +285,7 @@ int main(int argc, char **argv)
     int rc = kiosk_parse(argc, argv, &o);
 
     if (rc != 0) {
-        return rc;
+        return rc < 0 ? 0 : rc; /* -1: help was printed */
     }
     if (api_key == NULL || api_key[0] == '\0' || token == NULL || token[0] == '\0') {
         return kiosk_usage("CK_API_KEY and CK_ACCESS_TOKEN must be set");

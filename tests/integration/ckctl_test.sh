@@ -97,6 +97,10 @@ for secret in "$API_KEY" "$TOKEN" "$MOBILE" "$EMAIL" "$DOB" "$ANSWER" "$ADDRESS"
 done
 state=$(mock_state "$MAIN")
 expect_eq "$(state_field "$state" contact_updates)" 1 "the mock applied the contact update"
+to_full() { "$@" >/dev/full; }
+expect_exit 1 "a success whose JSON cannot be written (stdout full)" to_full ck "$MAIN" \
+  3ds update --card "$CARD" --cardholder "$HOLDER"
+expect_in err 'succeeded but its result could not be written' "says the operation succeeded"
 
 echo "# exit 3..8: the server's answers"
 expect_exit 3 "wrong API key (401)" env CK_API_KEY=wrong-key CK_ACCESS_TOKEN="$TOKEN" "$CKCTL" \

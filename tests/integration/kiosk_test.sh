@@ -54,6 +54,8 @@ expect_exit 1 "wrong CA" env CK_API_KEY="$API_KEY" CK_ACCESS_TOKEN="$TOKEN" "$KI
 expect_in out 'result   CK_ERR_TLS_VERIFY' "step 1 reports the certificate failure"
 stop_pid "$MOCK_PID"
 expect_exit 2 "no credentials" env -u CK_API_KEY -u CK_ACCESS_TOKEN "$KIOSK" --base-url https://localhost:1
+expect_exit 0 "kiosk --help" "$KIOSK" --help
+expect_in out '^usage: kiosk ' "kiosk --help prints its usage"
 
 if [ "$TOOLS_DIR" = "$BUILD" ]; then
   echo "# make demo's script"

@@ -283,6 +283,13 @@ static void test_parse_messages_never_repeat_values(void **state)
                      CKCTL_PARSE_USAGE);
     assert_null(strstr(msg, "my-secret-answer"));
     assert_non_null(strstr(msg, "unexpected argument"));
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("3ds", "enroll", "--card", "C", "--cardholder", "H", "--mobile=4155550100")),
+                     CKCTL_PARSE_USAGE);
+    assert_null(strstr(msg, "4155550100"));
+    assert_non_null(strstr(msg, "unknown option --mobile for '3ds enroll'"));
+    assert_int_equal(parse_words(&a, msg, sizeof msg, WORDS("--answer=blue", "3ds", "enroll")), CKCTL_PARSE_USAGE);
+    assert_null(strstr(msg, "blue"));
 }
 
 static void test_parse_contact_update_fills_all_twelve(void **state)

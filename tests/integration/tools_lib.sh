@@ -139,7 +139,7 @@ state_field() {
   printf '%s\n' "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
 }
 
-# summary NAME: the suite's last line, which run.sh adds up.
+# summary NAME: the suite's last line, which tools_test.sh adds up.
 summary() {
   echo
   echo "$1: $T_PASS passed, $T_FAIL failed"

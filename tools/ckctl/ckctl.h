@@ -109,6 +109,12 @@ const ckctl_command *ckctl_find_command(const char *group, const char *verb);
 /** @brief The first option of @p cmd for JSON field @p field, or NULL. */
 const ckctl_opt *ckctl_find_field(const ckctl_command *cmd, const char *field);
 
+/**
+ * @brief The option that shares its field with option @p k of @p cmd (its
+ * neighbour in the table, as --coupon and --no-coupon), or NULL.
+ */
+const ckctl_opt *ckctl_alternative(const ckctl_command *cmd, size_t k);
+
 /* ckctl_args.c ------------------------------------------------------------ */
 
 /**

@@ -18,6 +18,11 @@
 #define CKCTL_TIMEOUT_MIN_MS 100u
 #define CKCTL_TIMEOUT_MAX_MS 600000u
 
+/** @brief The global options that take a value, by their slot in ckctl_parser::global. */
+enum { CKCTL_G_ENV, CKCTL_G_BASE_URL, CKCTL_G_CA, CKCTL_G_TIMEOUT, CKCTL_G_COUNT };
+static const char *const ckctl_global_names[CKCTL_G_COUNT] = {"--env", "--base-url", "--ca-file",
+                                                               "--timeout-ms"};
+
 /** @brief Parser state: the words, where we are, and what was given. */
 typedef struct ckctl_parser {
     int argc;
@@ -27,9 +32,7 @@ typedef struct ckctl_parser {
     char *msg;
     size_t msg_cap;
     bool help;                  /**< --help seen */
-    const char *env;            /**< --env value */
-    const char *base_url;       /**< --base-url value */
-    bool seen_env, seen_url, seen_ca, seen_timeout;
+    const char *global[CKCTL_G_COUNT]; /**< values of the global options, NULL when not given */
     bool seen[CKCTL_MAX_OPTS];  /**< command options given, by table index */
 } ckctl_parser;
 
@@ -44,6 +47,14 @@ static ckctl_parse_status ckctl_usage(ckctl_parser *p, const char *fmt, ...)
         va_end(ap);
     }
     return CKCTL_PARSE_USAGE;
+}
+
+/** @brief Length of the option name in @p word: up to '=' (never the value), at most 40. */
+static int ckctl_name_len(const char *word)
+{
+    size_t n = strcspn(word, "=");
+
+    return (int)(n > 40u ? 40u : n);
 }
 
 /**
@@ -111,14 +122,15 @@ static bool ckctl_parse_timeout(const char *s, uint32_t *out)
 }
 
 /**
- * @brief Try @p word as a global option.
+ * @brief Try @p word as a global option. Values are only taken here; they
+ * are checked once the whole line is read (ckctl_check_globals()).
  * @return 1 when it was one, 0 when it is not a global option, -1 on a
  *         usage error (message written).
  */
 static int ckctl_global(ckctl_parser *p, const char *word)
 {
     const char *j;
-    const char *v;
+    size_t g;
 
     if (strcmp(word, "-v") == 0 || strcmp(word, "--verbose") == 0) {
         p->out->verbose = true;
@@ -128,62 +140,39 @@ static int ckctl_global(ckctl_parser *p, const char *word)
         p->help = true;
         return 1;
     }
-    if (ckctl_is_opt(word, "--env", &j)) {
-        if (p->seen_env) {
-            (void)ckctl_usage(p, "--env given twice");
-            return -1;
+    for (g = 0; g < CKCTL_G_COUNT; g++) {
+        if (ckctl_is_opt(word, ckctl_global_names[g], &j)) {
+            break;
         }
-        p->seen_env = true;
-        if (!ckctl_take_value(p, "--env", j, &v)) {
-            return -1;
-        }
-        if (strcmp(v, "production") != 0 && strcmp(v, "staging") != 0) {
-            (void)ckctl_usage(p, "invalid --env: production or staging");
-            return -1;
-        }
-        p->env = v;
-        return 1;
     }
-    if (ckctl_is_opt(word, "--base-url", &j)) {
-        if (p->seen_url) {
-            (void)ckctl_usage(p, "--base-url given twice");
-            return -1;
-        }
-        p->seen_url = true;
-        return ckctl_take_value(p, "--base-url", j, &p->base_url) ? 1 : -1;
+    if (g == CKCTL_G_COUNT) {
+        return 0;
     }
-    if (ckctl_is_opt(word, "--ca-file", &j)) {
-        if (p->seen_ca) {
-            (void)ckctl_usage(p, "--ca-file given twice");
-            return -1;
-        }
-        p->seen_ca = true;
-        if (!ckctl_take_value(p, "--ca-file", j, &p->out->ca_file)) {
-            return -1;
-        }
-        if (p->out->ca_file[0] == '\0') {
-            (void)ckctl_usage(p, "invalid --ca-file: empty path");
-            return -1;
-        }
-        return 1;
+    if (p->global[g] != NULL) {
+        (void)ckctl_usage(p, "%s given twice", ckctl_global_names[g]);
+        return -1;
     }
-    if (ckctl_is_opt(word, "--timeout-ms", &j)) {
-        if (p->seen_timeout) {
-            (void)ckctl_usage(p, "--timeout-ms given twice");
-            return -1;
-        }
-        p->seen_timeout = true;
-        if (!ckctl_take_value(p, "--timeout-ms", j, &v)) {
-            return -1;
-        }
-        if (!ckctl_parse_timeout(v, &p->out->timeout_ms)) {
-            (void)ckctl_usage(p, "invalid --timeout-ms: a whole number of milliseconds, %u to %u",
-                              CKCTL_TIMEOUT_MIN_MS, CKCTL_TIMEOUT_MAX_MS);
-            return -1;
-        }
-        return 1;
+    return ckctl_take_value(p, ckctl_global_names[g], j, &p->global[g]) ? 1 : -1;
+}
+
+/** @brief Check the values of --env, --ca-file and --timeout-ms. */
+static ckctl_parse_status ckctl_check_globals(ckctl_parser *p)
+{
+    const char *env = p->global[CKCTL_G_ENV];
+    const char *timeout = p->global[CKCTL_G_TIMEOUT];
+
+    if (env != NULL && strcmp(env, "production") != 0 && strcmp(env, "staging") != 0) {
+        return ckctl_usage(p, "invalid --env: production or staging");
     }
-    return 0;
+    p->out->ca_file = p->global[CKCTL_G_CA];
+    if (p->out->ca_file != NULL && p->out->ca_file[0] == '\0') {
+        return ckctl_usage(p, "invalid --ca-file: empty path");
+    }
+    if (timeout != NULL && !ckctl_parse_timeout(timeout, &p->out->timeout_ms)) {
+        return ckctl_usage(p, "invalid --timeout-ms: a whole number of milliseconds, %u to %u",
+                           CKCTL_TIMEOUT_MIN_MS, CKCTL_TIMEOUT_MAX_MS);
+    }
+    return CKCTL_PARSE_OK;
 }
 
 /** @brief Case-insensitive "does @p s start with @p prefix" (prefix in lower case). */
@@ -204,16 +193,18 @@ static bool ckctl_starts_with_nocase(const char *s, const char *prefix)
 /** @brief Resolve the base URL from --base-url / --env and check its scheme. */
 static ckctl_parse_status ckctl_resolve_url(ckctl_parser *p)
 {
+    const char *env = p->global[CKCTL_G_ENV];
+    const char *given = p->global[CKCTL_G_BASE_URL];
     const char *url = CK_V2_BASE_URL_STAGING;
 
-    if (p->env != NULL && p->base_url != NULL) {
+    if (env != NULL && given != NULL) {
         return ckctl_usage(p, "give --env or --base-url, not both");
     }
-    if (p->env != NULL && strcmp(p->env, "production") == 0) {
+    if (env != NULL && strcmp(env, "production") == 0) {
         url = CK_V2_BASE_URL_PRODUCTION;
     }
-    if (p->base_url != NULL) {
-        url = p->base_url;
+    if (given != NULL) {
+        url = given;
         if (ckctl_starts_with_nocase(url, "http://")) {
             return ckctl_usage(p, "invalid --base-url: only https:// URLs are accepted "
                                   "(plain http would expose the key and token)");
@@ -276,7 +267,8 @@ static ckctl_parse_status ckctl_command_opt(ckctl_parser *p, const char *word)
     }
     if (k == cmd->opt_count) {
         if (word[0] == '-') {
-            return ckctl_usage(p, "unknown option %.40s for '%s %s'", word, cmd->group, cmd->verb);
+            return ckctl_usage(p, "unknown option %.*s for '%s %s'", ckctl_name_len(word), word,
+                               cmd->group, cmd->verb);
         }
         return ckctl_usage(p, "unexpected argument at position %d", p->i - 1);
     }
@@ -310,8 +302,9 @@ static ckctl_parse_status ckctl_check_required(ckctl_parser *p)
 
     for (k = 0; k < cmd->opt_count; k++) {
         if (cmd->opts[k].required && ckctl_field_seen(p, k) < 0) {
-            if (k + 1u < cmd->opt_count && strcmp(cmd->opts[k + 1u].field, cmd->opts[k].field) == 0) {
-                return ckctl_usage(p, "missing %s or %s", cmd->opts[k].name, cmd->opts[k + 1u].name);
+            const ckctl_opt *alt = ckctl_alternative(cmd, k);
+            if (alt != NULL) {
+                return ckctl_usage(p, "missing %s or %s", cmd->opts[k].name, alt->name);
             }
             return ckctl_usage(p, "missing %s", cmd->opts[k].name);
         }
@@ -403,7 +396,8 @@ ckctl_parse_status ckctl_parse(int argc, char *const *argv, ckctl_args *out,
             return CKCTL_PARSE_USAGE;
         }
         if (g == 0) {
-            return ckctl_usage(&p, "unknown option %.40s (global options come before COMMAND)", word);
+            return ckctl_usage(&p, "unknown option %.*s (global options come before COMMAND)",
+                               ckctl_name_len(word), word);
         }
     }
     st = ckctl_find(&p);
@@ -425,6 +419,10 @@ ckctl_parse_status ckctl_parse(int argc, char *const *argv, ckctl_args *out,
     }
     if (p.help) {
         return CKCTL_PARSE_HELP;
+    }
+    st = ckctl_check_globals(&p);
+    if (st != CKCTL_PARSE_OK) {
+        return st;
     }
     st = ckctl_resolve_url(&p);
     if (st != CKCTL_PARSE_OK) {

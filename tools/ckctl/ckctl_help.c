@@ -38,8 +38,9 @@ void ckctl_synopsis(const ckctl_command *cmd, char *buf, size_t cap)
     ckctl_append(buf, cap, &len, cmd->verb);
     for (k = 0; k < cmd->opt_count; k++) {
         const ckctl_opt *o = &cmd->opts[k];
-        bool alt_next = k + 1u < cmd->opt_count && strcmp(cmd->opts[k + 1u].field, o->field) == 0;
-        bool alt_prev = k > 0u && strcmp(cmd->opts[k - 1u].field, o->field) == 0;
+        const ckctl_opt *alt = ckctl_alternative(cmd, k);
+        bool alt_next = alt != NULL && alt > o;
+        bool alt_prev = alt != NULL && alt < o;
 
         ckctl_append(buf, cap, &len, alt_prev ? "|" : " ");
         if (!alt_prev) {
@@ -90,18 +91,6 @@ static void ckctl_print_wrapped(FILE *out, size_t col, const char *text, const c
         p = q;
     }
     fputc('\n', out);
-}
-
-/** @brief The option that shares its field with option @p k of @p cmd (--coupon|--no-coupon), or NULL. */
-static const ckctl_opt *ckctl_alternative(const ckctl_command *cmd, size_t k)
-{
-    if (k + 1u < cmd->opt_count && strcmp(cmd->opts[k + 1u].field, cmd->opts[k].field) == 0) {
-        return &cmd->opts[k + 1u];
-    }
-    if (k > 0u && strcmp(cmd->opts[k - 1u].field, cmd->opts[k].field) == 0) {
-        return &cmd->opts[k - 1u];
-    }
-    return NULL;
 }
 
 /** @brief The parts of the help every page shares: output, credentials, exit codes. */

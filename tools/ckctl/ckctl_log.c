@@ -30,9 +30,11 @@ void ckctl_log(void *ctx, const ck_log_event *ev)
                 (unsigned long)ev->wait_ms);
         break;
     case CK_LOG_DONE:
-        fprintf(out, "ckctl: [%5lu ms] done: %s, HTTP %u, %u attempt%s\n", (unsigned long)ev->elapsed_ms,
-                ck_strerror(ev->err), (unsigned)ev->http_status, (unsigned)ev->attempt,
-                ev->attempt == 1u ? "" : "s");
+        fprintf(out, "ckctl: [%5lu ms] done: %s", (unsigned long)ev->elapsed_ms, ck_strerror(ev->err));
+        if (ev->http_status != 0u) {
+            fprintf(out, ", HTTP %u", (unsigned)ev->http_status);
+        }
+        fprintf(out, ", %u attempt%s\n", (unsigned)ev->attempt, ev->attempt == 1u ? "" : "s");
         break;
     case CK_LOG_INSECURE:
         fprintf(out, "ckctl: warning: %s %s runs over a transport that is not secure\n", method, host);

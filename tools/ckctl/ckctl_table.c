@@ -112,3 +112,14 @@ const ckctl_opt *ckctl_find_field(const ckctl_command *cmd, const char *field)
     }
     return NULL;
 }
+
+const ckctl_opt *ckctl_alternative(const ckctl_command *cmd, size_t k)
+{
+    if (k + 1u < cmd->opt_count && strcmp(cmd->opts[k + 1u].field, cmd->opts[k].field) == 0) {
+        return &cmd->opts[k + 1u];
+    }
+    if (k > 0u && strcmp(cmd->opts[k - 1u].field, cmd->opts[k].field) == 0) {
+        return &cmd->opts[k - 1u];
+    }
+    return NULL;
+}

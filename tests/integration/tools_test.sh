@@ -2,7 +2,7 @@
 # `make tools-test`: ckctl's unit tests, then ckctl and the kiosk example
 # against the mock issuer over real TLS on loopback, once per TOOLS_DIR (one
 # per mbedTLS version). Ends with one line: "tools: N passed, N failed".
-#   tests/integration/run.sh BUILD_DIR [TOOLS_DIR...]
+#   tests/integration/tools_test.sh BUILD_DIR [TOOLS_DIR...]
 # BUILD_DIR holds ck-mock-issuer and the unit tests; each TOOLS_DIR holds a
 # ckctl and a kiosk (default: BUILD_DIR).
 set -u
@@ -38,7 +38,7 @@ for dir in "$@"; do
     rc=${PIPESTATUS[0]}
     line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
     if [ -z "$line" ]; then
-      echo "run.sh: $suite ended (exit $rc) without its summary line" >&2
+      echo "tools_test.sh: $suite ended (exit $rc) without its summary line" >&2
       add_counts 0 1
       continue
     fi
