@@ -73,28 +73,27 @@ static void ck_disconnect(ck_client *c)
     }
 }
 
+/** @brief Statuses with an error of their own; other 4xx and 5xx map by class. */
+static const uint16_t ck_status_codes[] = {400u, 401u, 403u, 404u, 409u, 429u};
+static const uint8_t ck_status_errs[] = {CK_ERR_BAD_REQUEST, CK_ERR_UNAUTHORIZED, CK_ERR_FORBIDDEN,
+                                         CK_ERR_NOT_FOUND, CK_ERR_CONFLICT, CK_ERR_RATE_LIMITED};
+
 /** @brief Map an HTTP status to the error a caller sees (CK_OK for 2xx). */
 static ck_err ck_status_err(uint16_t status)
 {
-    if (status >= 200u && status <= 299u) {
-        return CK_OK;
+    size_t i;
+
+    for (i = 0; i < sizeof ck_status_errs; i++) {
+        if (ck_status_codes[i] == status) {
+            return (ck_err)ck_status_errs[i];
+        }
     }
-    switch (status) {
-    case 400u: return CK_ERR_BAD_REQUEST;
-    case 401u: return CK_ERR_UNAUTHORIZED;
-    case 403u: return CK_ERR_FORBIDDEN;
-    case 404u: return CK_ERR_NOT_FOUND;
-    case 409u: return CK_ERR_CONFLICT;
-    case 429u: return CK_ERR_RATE_LIMITED;
-    default: break;
+    switch (status / 100u) {
+    case 2u: return CK_OK;
+    case 4u: return CK_ERR_HTTP_4XX;
+    case 5u: return CK_ERR_HTTP_5XX;
+    default: return CK_ERR_HTTP_STATUS;
     }
-    if (status >= 400u && status <= 499u) {
-        return CK_ERR_HTTP_4XX;
-    }
-    if (status >= 500u && status <= 599u) {
-        return CK_ERR_HTTP_5XX;
-    }
-    return CK_ERR_HTTP_STATUS;
 }
 
 /**
@@ -343,14 +342,13 @@ static ck_err ck_attempt_once(ck_client *c, const ck_call *call, const ck_clock 
     bool complete = false;
     ck_err err;
 
-    res->progress = CK_PROGRESS_NOT_SENT;
-    res->http_status = 0;
-    res->request_id[0] = '\0';
-    res->api_code[0] = '\0';
-    res->api_message[0] = '\0';
-    res->request_id_truncated = res->api_code_truncated = res->api_message_truncated = false;
-    a->has_retry_after = false;
-    a->http_status = 0;
+    {
+        /* What an earlier attempt left must not describe this one. */
+        uint8_t attempts = res->attempts;
+        ck_result_reset(res);
+        res->attempts = attempts;
+    }
+    memset(a, 0, sizeof *a);
 
     err = ck_build(c, call, res, &len);
     if (err == CK_OK) {

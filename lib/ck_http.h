@@ -141,7 +141,9 @@ typedef struct ck_http_parser {
  * @param body_cap   Its size; a larger body is CK_ERR_RESPONSE_TOO_LARGE.
  * @param request_id Where the X-Request-Id value goes (NUL-terminated, ""
  *                   when absent); may be NULL.
- * @param request_id_cap Its size.
+ * @param request_id_cap Its size. A longer id is not copied (request_id
+ *                   left "", request_id_truncated set); so is one longer
+ *                   than CK_HTTP_LINE_SIZE - 1, whatever the size.
  */
 void ck_http_parser_init(ck_http_parser *p, uint8_t *body, size_t body_cap,
                          char *request_id, size_t request_id_cap);

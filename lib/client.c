@@ -38,57 +38,36 @@ static bool ck_host_char(char c)
 
 /**
  * @brief Split `https://host[:port][/prefix]` into the client's host, port
- * and path prefix (trailing slashes dropped).
+ * and path prefix (trailing slashes dropped). The host is a name or an IPv4
+ * address; IPv6 literals are not accepted.
  */
 static bool ck_parse_base_url(ck_client *c, const char *url)
 {
     static const char scheme[] = "https://";
-    const char *p = url;
-    size_t n = 0;
-    size_t i;
+    const char *p;
+    size_t n;
     uint32_t port = 443u;
-    bool bracket;
 
-    for (i = 0; i < sizeof scheme - 1u; i++) {
-        if (ck_lower(url[i]) != scheme[i]) {
+    for (n = 0; n < sizeof scheme - 1u; n++) {
+        if (ck_lower(url[n]) != scheme[n]) {
             return false;
         }
     }
-    p = url + sizeof scheme - 1u;
-    bracket = *p == '[';
-    if (bracket) {
-        p++;
-        while (p[n] != '\0' && p[n] != ']') {
-            char h = ck_lower(p[n]);
-            if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || h == ':' || h == '.')) {
-                return false;
-            }
-            n++;
-        }
-        if (p[n] != ']') {
-            return false;
-        }
-    } else {
-        while (ck_host_char(p[n])) {
-            n++;
-        }
+    p = url + n;
+    for (n = 0; ck_host_char(p[n]); n++) {
     }
     if (n == 0u || n > CK_HOST_MAX) {
         return false;
     }
     memcpy(c->host, p, n);
     c->host[n] = '\0';
-    p += n + (bracket ? 1u : 0u);
+    p += n;
     if (*p == ':') {
-        p++;
         port = 0;
-        for (n = 0; p[n] >= '0' && p[n] <= '9'; n++) {
+        for (p++, n = 0; p[n] >= '0' && p[n] <= '9' && port <= 65535u; n++) {
             port = port * 10u + (uint32_t)(p[n] - '0');
-            if (port > 65535u) {
-                return false;
-            }
         }
-        if (n == 0u || port == 0u) {
+        if (n == 0u || port == 0u || port > 65535u) {
             return false;
         }
         p += n;
@@ -100,14 +79,16 @@ static bool ck_parse_base_url(ck_client *c, const char *url)
     while (n > 0u && p[n - 1u] == '/') {
         n--;
     }
-    for (i = 0; i < n; i++) {
-        if (p[i] == '?' || p[i] == '#' || (unsigned char)p[i] <= 0x20u || (unsigned char)p[i] >= 0x7Fu) {
-            return false;
-        }
-    }
     c->port = (uint16_t)port;
     c->path_prefix = p;
     c->path_prefix_len = n;
+    /* The prefix must be a plain path: no query, fragment, space or control. */
+    for (; n > 0u; n--) {
+        unsigned char ch = (unsigned char)p[n - 1u];
+        if (ch == '?' || ch == '#' || ch <= 0x20u || ch >= 0x7Fu) {
+            return false;
+        }
+    }
     return true;
 }
 

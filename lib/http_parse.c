@@ -94,7 +94,7 @@ static bool ck_hp_number(const char *t, size_t len, uint64_t *out)
     uint64_t x = 0;
     size_t j;
 
-    if (len - 1u >= 20u) {
+    if (len - 1u >= 20u) { /* len 0 wraps */
         return false;
     }
     for (j = 0; j < len; j++) {
@@ -131,7 +131,7 @@ static ck_err ck_hp_value_end(ck_http_parser *p)
         }
         return CK_OK;
     }
-    if (n > CK_HTTP_MAX_VALUE + 1u) {
+    if (n > CK_HTTP_MAX_VALUE) {
         return CK_ERR_HTTP_MALFORMED;
     }
     if (p->hdr == CK_HH_RETRY_AFTER) {

@@ -233,7 +233,7 @@ bool ck_country_valid(const char *s)
         return false;
     }
     bit = a * 26u + b;
-    return ((k_assigned[bit >> 3] >> (bit & 7u)) & 1u) != 0u;
+    return ((unsigned)(k_assigned[bit >> 3] >> (bit & 7u)) & 1u) != 0u;
 }
 
 bool ck_header_value_ok(const char *s)

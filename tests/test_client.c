@@ -33,7 +33,7 @@ static void test_init_rejects_bad_base_urls(void **state)
     static const char *const bad[] = {
         "http://issuer.test", "https://", "https:///x", "https://issuer.test:0", "https://issuer.test:65536",
         "https://issuer.test:x", "https://issuer.test/p?q=1", "https://iss uer.test", "ftp://issuer.test",
-        "https://issuer.test/a b", "https://[::1",
+        "https://issuer.test/a b", "https://[::1]:443", "https://issuer.test:99999999999",
     };
     size_t i;
     const char *field = NULL;
@@ -47,7 +47,7 @@ static void test_init_rejects_bad_base_urls(void **state)
     }
 }
 
-static void test_init_parses_port_prefix_and_ipv6(void **state)
+static void test_init_parses_port_and_prefix(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(OK_ENROLL), CK_REPLY(OK_ENROLL)};
     static ck_fixture f;
@@ -64,12 +64,13 @@ static void test_init_parses_port_prefix_and_ipv6(void **state)
     assert_true(ck_fix_contains(f.capture, f.lb.capture_len, "Host: issuer.test:8443\r\n"));
     assert_true(ck_fix_contains(f.capture, f.lb.capture_len, "Connection: close\r\n"));
 
-    f.cfg.base_url = "https://[::1]:9000";
+    f.cfg.base_url = "https://10.0.0.7:9000";
     f.lb.capture_len = 0;
     assert_int_equal(ck_fix_client(&f), CK_OK);
     assert_int_equal(ck_3ds_enroll(&f.client, &enroll_req, &res), CK_OK);
-    assert_string_equal(f.lb.last_host, "::1");
+    assert_string_equal(f.lb.last_host, "10.0.0.7");
     assert_true(ck_fix_contains(f.capture, f.lb.capture_len, "POST /api/issuing/3ds/v2/enroll HTTP/1.1\r\n"));
+    assert_true(ck_fix_contains(f.capture, f.lb.capture_len, "Host: 10.0.0.7:9000\r\n"));
 }
 
 static void test_init_rejects_header_injection_in_credentials(void **state)
@@ -497,7 +498,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_rejects_bad_base_urls),
-        cmocka_unit_test(test_init_parses_port_prefix_and_ipv6),
+        cmocka_unit_test(test_init_parses_port_and_prefix),
         cmocka_unit_test(test_init_rejects_header_injection_in_credentials),
         cmocka_unit_test(test_init_rejects_missing_parts_and_small_buffers),
         cmocka_unit_test(test_insecure_transport_refused_unless_allowed),

@@ -1005,6 +1005,44 @@ static void test_in_place_decoding(void **state)
     assert_ok(resp, 200, "abcdefg");
 }
 
+static void test_in_place_overlapping(void **state)
+{
+    static const opts cap = {1024u, 48u, false};
+    uint8_t buf[600];
+    char expect[401];
+    ck_http_parser p;
+    size_t used = 0;
+    size_t i;
+    (void)state;
+    /* a body longer than the head before it: source and destination overlap */
+    for (i = 0; i < 400u; i++) {
+        expect[i] = (char)('a' + i % 26u);
+    }
+    expect[400] = '\0';
+    big_reset();
+    big_add("HTTP/1.1 200 OK\r\nContent-Length: 400\r\n\r\n");
+    big_add(expect);
+    memcpy(buf, g_big, g_big_len);
+    ck_http_parser_init(&p, buf, sizeof buf, NULL, 0);
+    assert_int_equal(ck_http_parser_feed(&p, buf, g_big_len, &used), CK_OK);
+    assert_true(p.done);
+    assert_int_equal(used, g_big_len);
+    assert_int_equal(p.body_len, 400);
+    assert_memory_equal(buf, expect, 400);
+    /* the same chunked, every split, in place */
+    big_reset();
+    big_add("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n12c\r\n");
+    big_add(expect + 100);
+    big_add("\r\n64\r\n");
+    expect[100] = '\0';
+    big_add(expect);
+    big_add("\r\n0\r\n\r\n");
+    assert_int_equal(parse_n(g_big, g_big_len, &cap)->err, CK_OK);
+    assert_int_equal(g_res.body_len, 400);
+    assert_memory_equal(g_res.body, g_big + strlen("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n12c\r\n"), 300);
+    assert_memory_equal(g_res.body + 300, expect, 100);
+}
+
 static void test_error_is_sticky(void **state)
 {
     static const char bad[] = "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n";
@@ -1082,6 +1120,7 @@ int main(void)
         cmocka_unit_test(test_204_304_no_body),
         cmocka_unit_test(test_html_error_page),
         cmocka_unit_test(test_in_place_decoding),
+        cmocka_unit_test(test_in_place_overlapping),
         cmocka_unit_test(test_error_is_sticky),
         cmocka_unit_test(test_empty_feed),
     };

@@ -239,7 +239,8 @@ static void test_bad_method(void **state)
 static void test_bad_host(void **state)
 {
     static const char *const bad[] = {
-        "", "a b", "host:80", "a/b", "a_b", "[::1", "[]", "[zz::1]", "::1", "h\r\nX: y", "user@h", NULL,
+        "", "a b", "host:80", "a/b", "a_b", "[::1", "[]", "[zz::1]", "::1", "h\r\nX: y", "user@h", "[::1]]",
+        "[:[:1]", "[::1]:443", "x[::1]", NULL,
     };
     ck_http_request_head h = base_head();
     size_t i;
