@@ -12,6 +12,14 @@
 
 #include "cardkit/ck_platform.h"
 
+/**
+ * @brief Decode the UTF-8 sequence at @p s, of which @p n (>= 1) bytes may
+ * be read, into @p cp (RFC 3629: no overlongs, surrogates or > U+10FFFF).
+ * @return Its length in bytes (1 to 4), or 0 when it is not well-formed
+ *         (then @p cp is unchanged).
+ */
+size_t ck_utf8_next(const char *s, size_t n, uint32_t *cp);
+
 /** @brief True when @p n bytes of @p s are well-formed UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
 bool ck_utf8_valid(const char *s, size_t n);
 

@@ -2,12 +2,23 @@
  * @file json_read.c
  * @brief The JSON reader of ck_json.h. The only file that compiles jsmn.
  *
- * ck_json_parse() first checks the whole text against the RFC 8259 grammar
- * with a small state machine and an explicit depth stack (jsmn, even in
- * strict mode, accepts missing commas and colons, bad numbers, bad
- * escapes, raw control characters, invalid UTF-8 and trailing content),
- * then lets jsmn build the tokens of the checked text. The getters rely on
- * that check: they decode strings and numbers without re-validating them.
+ * ck_json_parse() lets jsmn tokenize first, then walks the tokens once, in
+ * order, and checks the text around and inside each of them, so that every
+ * byte of the text is looked at exactly once more:
+ *  - a string's contents: no raw control characters, valid UTF-8, `\u`
+ *    surrogates only as high-low pairs (jsmn already checks the escapes);
+ *  - a primitive: exactly a number (RFC 8259 grammar) or true/false/null;
+ *  - the gap before each token, and after the last: whitespace and exactly
+ *    the punctuation the token tree calls for (the brackets closing the
+ *    containers that end there, then `:` before a value of a key, `,`
+ *    before any later member or element), nothing else;
+ *  - the tree itself: one top-level object, every key of an object a
+ *    string with exactly one value right after it.
+ * jsmn, even in strict mode, lets through missing or extra commas and
+ * colons, bad numbers and literals, raw control characters, invalid UTF-8
+ * and trailing content; all of that shows up as a gap or token mismatch.
+ * The getters rely on the check: they decode strings and numbers without
+ * re-validating them.
  */
 #define JSMN_STATIC
 #define JSMN_STRICT
@@ -22,235 +33,223 @@
 #include "ck_text.h"
 
 /** @brief Deepest nesting of objects and arrays ck_json_parse() accepts. */
-#define CK_JSON_READ_MAX_DEPTH 32u
+#define CK_JSON_READ_MAX_DEPTH 32
 
-/* What the grammar check allows next (a set). */
-#define ALLOW_VALUE 1u  /**< a value */
-#define ALLOW_KEY 2u    /**< a key string */
-#define ALLOW_COMMA 4u  /**< `,` */
-#define ALLOW_COLON 8u  /**< `:` */
-#define ALLOW_CLOSE 16u /**< the bracket that closes the innermost level */
+/** @brief str_next()'s result for a character a string must not hold. */
+#define BAD 0xFFFFFFFFu
 
-/** @brief Index of the first byte at or after @p i that is not JSON whitespace. */
-static size_t skip_ws(const char *s, size_t len, size_t i)
-{
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
-        i++;
-    }
-    return i;
-}
-
-/** @brief Value of the 4 hex digits at @p p, or 0x10000 when one is not a hex digit. */
+/** @brief Value of the 4 hex digits at @p p (jsmn has checked they are hex). */
 static uint32_t hex4(const char *p)
 {
     uint32_t v = 0;
     unsigned k;
 
     for (k = 0; k < 4u; k++) {
-        unsigned c = (unsigned char)p[k];
-        if (c - '0' < 10u) {
-            c -= '0';
-        } else if ((c | 0x20u) - 'a' < 6u) {
-            c = (c | 0x20u) - 'a' + 10u;
-        } else {
-            return 0x10000u;
-        }
-        v = (v << 4) | c;
+        unsigned c = (unsigned char)p[k] | 0x20u; /* digits stay, letters to lower case */
+        v = (v << 4) | ((c <= '9') ? c - '0' : c - 'a' + 10u);
     }
     return v;
 }
 
-/** @brief True for a high (leading) surrogate code unit. */
-static bool is_high(uint32_t u)
-{
-    return u - 0xD800u < 0x400u;
-}
-
-/** @brief True for a low (trailing) surrogate code unit. */
-static bool is_low(uint32_t u)
-{
-    return u - 0xDC00u < 0x400u;
-}
-
 /**
- * @brief Check the string whose opening quote is at @p i: no raw control
- * characters, only the RFC 8259 escapes, `\uXXXX` surrogates only as
- * high-low pairs, and valid UTF-8.
- * @return Index just past the closing quote, or 0 when malformed.
+ * @brief Decode one character of the string token text at @p *pi (before
+ * @p end): a raw UTF-8 sequence or one escape, a `\u` surrogate pair being
+ * one escape. jsmn has checked the escapes.
+ * @return The code point, or BAD for a raw control character, invalid
+ *         UTF-8 or a `\u` surrogate outside a high-low pair.
  */
-static size_t scan_string(const char *s, size_t len, size_t i)
+static uint32_t str_next(const char *s, size_t *pi, size_t end)
 {
-    size_t start = ++i;
-    uint32_t prev = 0; /* the previous character's \u value, else 0 */
+    size_t i = *pi;
+    uint32_t u = (unsigned char)s[i];
 
-    for (;;) {
-        uint32_t u = 0;
-        unsigned char c;
-
-        if (i >= len) {
-            return 0;
-        }
-        c = (unsigned char)s[i++];
-        if (c == '"') {
-            return (!is_high(prev) && ck_utf8_valid(s + start, i - 1u - start)) ? i : 0u;
-        }
-        if (c < 0x20u) {
-            return 0;
-        }
-        if (c == '\\') {
-            c = (i < len) ? (unsigned char)s[i++] : 0u;
-            if (c == 'u') {
-                u = (len - i >= 4u) ? hex4(s + i) : 0x10000u;
-                i += 4u;
-                if (u > 0xFFFFu) {
-                    return 0;
+    if (u == '\\') {
+        u = (unsigned char)s[i + 1u];
+        i += 2u;
+        if (u == 'u') {
+            u = hex4(s + i);
+            i += 4u;
+            /* A high surrogate and a low one right after it: one character.
+             * s[i] is at most the closing quote, and a backslash before
+             * it opens a complete escape. */
+            if (u - 0xD800u < 0x400u && s[i] == '\\' && s[i + 1u] == 'u') {
+                uint32_t lo = hex4(s + i + 2u) - 0xDC00u;
+                if (lo < 0x400u) {
+                    u = 0x10000u + ((u - 0xD800u) << 10) + lo;
+                    i += 6u;
                 }
-            } else if (c == 0u || strchr("\"\\/bfnrt", c) == NULL) {
-                return 0;
+            }
+        } else {
+            /* \" \\ \/ stand for themselves. */
+            const char *m = strchr("b\bf\fn\nr\rt\t", (int)u);
+            if (m != NULL) {
+                u = (unsigned char)m[1];
             }
         }
-        /* A high surrogate must be followed by a low one, and only there. */
-        if (is_high(prev) != is_low(u)) {
-            return 0;
-        }
-        prev = u;
-    }
-}
-
-/** @brief Index just past the digits starting at @p i (none when @p i is not a digit). */
-static size_t skip_digits(const char *s, size_t len, size_t i)
-{
-    while (i < len && (unsigned)(s[i] - '0') < 10u) {
-        i++;
-    }
-    return i;
-}
-
-/**
- * @brief Check the number starting at @p i:
- * `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
- * @return Index just past it, or 0 when malformed.
- */
-static size_t scan_number(const char *s, size_t len, size_t i)
-{
-    size_t j;
-
-    if (s[i] == '-') {
-        i++;
-    }
-    if (i < len && s[i] == '0') {
-        i++;
     } else {
-        j = skip_digits(s, len, i);
-        if (j == i) {
-            return 0;
+        size_t n = ck_utf8_next(s + i, end - i, &u);
+        if (n == 0u || u < 0x20u) {
+            return BAD;
         }
-        i = j;
+        i += n;
     }
-    if (i < len && s[i] == '.') {
-        j = skip_digits(s, len, ++i);
-        if (j == i) {
-            return 0;
-        }
-        i = j;
+    *pi = i;
+    return (u - 0xD800u < 0x800u) ? BAD : u;
+}
+
+/** @brief Just past the ASCII digits at @p p. */
+static const char *digits(const char *p)
+{
+    while ((unsigned)(*p - '0') < 10u) {
+        p++;
     }
-    if (i < len && (s[i] | 0x20) == 'e') {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-')) {
-            i++;
-        }
-        j = skip_digits(s, len, i);
-        if (j == i) {
-            return 0;
-        }
-        i = j;
-    }
-    return i;
+    return p;
 }
 
 /**
- * @brief Check the literal (true, false, null) at @p i.
- * @return Index just past it, or 0 when it is none of them.
+ * @brief True when the @p n bytes at @p s are exactly a JSON number or
+ * literal. s[n] may be read: jsmn ends a primitive only at a following
+ * whitespace, `,`, `]` or `}`.
  */
-static size_t scan_literal(const char *s, size_t len, size_t i)
+static bool primitive_ok(const char *s, size_t n)
 {
-    const char *word = (s[i] == 't') ? "true" : (s[i] == 'f') ? "false" : "null";
+    const char *p = s;
+    const char *q;
 
-    while (*word != '\0' && i < len && s[i] == *word) {
-        i++;
-        word++;
+    if (*p == 't' || *p == 'f' || *p == 'n') {
+        q = (*p == 't') ? "true" : (*p == 'f') ? "false" : "null";
+        return strlen(q) == n && memcmp(s, q, n) == 0;
     }
-    return (*word == '\0') ? i : 0u;
-}
-
-/**
- * @brief True when @p s is exactly one JSON object with optional
- * whitespace around it, no deeper than CK_JSON_READ_MAX_DEPTH.
- */
-static bool grammar_ok(const char *s, size_t len)
-{
-    uint32_t objects = 0; /* bit 0: the innermost level is an object; bit 1: its parent... */
-    unsigned depth = 0;
-    unsigned allow = ALLOW_VALUE; /* 0 once the top-level object is closed */
-    size_t i = skip_ws(s, len, 0);
-
-    if (i >= len || s[i] != '{') {
+    if (*p == '-') {
+        p++;
+    }
+    q = digits(p);
+    /* One or more digits, no leading zero. */
+    if (q == p || (*p == '0' && q != p + 1)) {
         return false;
     }
-    for (;;) {
-        bool in_obj = (objects & 1u) != 0u;
-        unsigned need;
-        char c;
-
-        i = skip_ws(s, len, i);
-        if (i >= len) {
-            return allow == 0u;
-        }
-        c = s[i];
-        need = (c == '}' || c == ']') ? ALLOW_CLOSE
-             : (c == ',') ? ALLOW_COMMA
-             : (c == ':') ? ALLOW_COLON
-             : (c == '"') ? (ALLOW_VALUE | ALLOW_KEY)
-             : ALLOW_VALUE;
-        if ((allow & need) == 0u) {
+    if (*q == '.') {
+        p = q + 1;
+        q = digits(p);
+        if (q == p) {
             return false;
         }
-        if (c == '{' || c == '[') {
-            if (depth >= CK_JSON_READ_MAX_DEPTH) {
-                return false;
-            }
-            depth++;
-            objects = (objects << 1) | (c == '{' ? 1u : 0u);
-            allow = (c == '{' ? ALLOW_KEY : ALLOW_VALUE) | ALLOW_CLOSE;
-            i++;
-        } else if (need == ALLOW_CLOSE) {
-            if ((c == '}') != in_obj) {
-                return false;
-            }
-            depth--;
-            objects >>= 1;
-            allow = (depth > 0u) ? (ALLOW_COMMA | ALLOW_CLOSE) : 0u;
-            i++;
-        } else if (need == ALLOW_COMMA) {
-            allow = in_obj ? ALLOW_KEY : ALLOW_VALUE;
-            i++;
-        } else if (need == ALLOW_COLON) {
-            allow = ALLOW_VALUE;
-            i++;
-        } else {
-            if (c == '"') {
-                i = scan_string(s, len, i);
-            } else if (c == '-' || (unsigned)(c - '0') < 10u) {
-                i = scan_number(s, len, i);
-            } else {
-                i = scan_literal(s, len, i);
-            }
-            if (i == 0u) {
-                return false;
-            }
-            allow = (allow & ALLOW_KEY) ? ALLOW_COLON : (ALLOW_COMMA | ALLOW_CLOSE);
+    }
+    if ((*q | 0x20) == 'e') {
+        p = q + 1;
+        if (*p == '+' || *p == '-') {
+            p++;
+        }
+        q = digits(p);
+        if (q == p) {
+            return false;
         }
     }
+    return q == s + n;
+}
+
+/**
+ * @brief Skip whitespace from @p *pos; when @p c is not 0, then require
+ * @p c, step over it and skip whitespace again.
+ */
+static bool expect(const char *s, size_t len, size_t *pos, char c)
+{
+    size_t i = *pos;
+
+    for (;;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+            i++;
+        }
+        if (c == '\0') {
+            break;
+        }
+        if (i >= len || s[i] != c) {
+            return false;
+        }
+        i++;
+        c = '\0';
+    }
+    *pos = i;
+    return true;
+}
+
+/** @brief The check described at the top of this file, on jsmn's @p count (>= 1) tokens. */
+static bool tokens_ok(const char *s, size_t len, const ck_json_tok *toks, int count)
+{
+    size_t pos = 0;
+    int depth = 0;
+    int i;
+
+    if (toks[0].type != JSMN_OBJECT) {
+        return false;
+    }
+    for (i = 0;; i++) {
+        const ck_json_tok *t = &toks[i];
+        int parent = (i < count) ? t->parent : -1;
+        int a;
+        char sep = '\0';
+
+        /* Close the containers from token i-1 up to (not including) the
+         * parent of token i, which must be one of their ancestors. */
+        for (a = i - 1; a != parent; a = toks[a].parent) {
+            if (a < 0) {
+                return false;
+            }
+            if (toks[a].type <= JSMN_ARRAY) {
+                if (!expect(s, len, &pos, (toks[a].type == JSMN_OBJECT) ? '}' : ']')) {
+                    return false;
+                }
+                depth--;
+            }
+        }
+        if (i == count) {
+            break;
+        }
+        if (i > 0) {
+            jsmntype_t pt;
+
+            if (parent < 0) {
+                return false; /* a second top-level value */
+            }
+            pt = toks[parent].type;
+            if (pt == JSMN_STRING) {
+                /* The value of a key, right after it. */
+                if (parent != i - 1 || toks[toks[parent].parent].type != JSMN_OBJECT) {
+                    return false;
+                }
+                sep = ':';
+            } else if (pt == JSMN_PRIMITIVE || (pt == JSMN_OBJECT && t->size != 1)) {
+                return false; /* jsmn makes the members of an object strings */
+            } else if (parent != i - 1) {
+                sep = ',';
+            }
+        }
+        if (!expect(s, len, &pos, sep) ||
+            pos + (t->type == JSMN_STRING ? 1u : 0u) != (size_t)t->start) {
+            return false;
+        }
+        pos = (size_t)t->end;
+        if (t->type <= JSMN_ARRAY) {
+            pos = (size_t)t->start + 1u;
+            if (++depth > CK_JSON_READ_MAX_DEPTH) {
+                return false;
+            }
+        } else if (t->type == JSMN_PRIMITIVE) {
+            if (!primitive_ok(s + t->start, pos - (size_t)t->start)) {
+                return false;
+            }
+        } else {
+            size_t k = (size_t)t->start;
+            while (k < pos) {
+                if (str_next(s, &k, pos) == BAD) {
+                    return false;
+                }
+            }
+            pos++; /* the closing quote */
+        }
+    }
+    (void)expect(s, len, &pos, '\0');
+    return pos == len;
 }
 
 ck_err ck_json_parse(ck_json_doc *doc, const char *json, size_t len,
@@ -269,15 +268,12 @@ ck_err ck_json_parse(ck_json_doc *doc, const char *json, size_t len,
     if (json == NULL || toks == NULL || len > (size_t)INT_MAX) {
         return CK_ERR_INVALID_ARG;
     }
-    if (!grammar_ok(json, len)) {
-        return CK_ERR_JSON_MALFORMED;
-    }
     jsmn_init(&p);
     r = jsmn_parse(&p, json, len, toks, (tok_cap > UINT_MAX) ? UINT_MAX : (unsigned)tok_cap);
     if (r == JSMN_ERROR_NOMEM) {
         return CK_ERR_JSON_TOO_MANY_TOKENS;
     }
-    if (r < 1 || toks[0].type != JSMN_OBJECT) {
+    if (r < 1 || !tokens_ok(json, len, toks, r)) {
         return CK_ERR_JSON_MALFORMED;
     }
     doc->count = r;
@@ -291,66 +287,43 @@ static bool tok_is(const ck_json_doc *doc, int tok, jsmntype_t type)
 }
 
 /**
- * @brief Decode one character of checked string text at @p *pi (a raw
- * byte or one escape, a surrogate pair being one escape) and advance.
- * @param out Receives the UTF-8 bytes.
- * @return The number of bytes in @p out (1 to 4).
+ * @brief Unescape string token @p tok of @p doc (checked text) as UTF-8
+ * into @p out, as far as it fits in @p cap with a NUL, and compare it with
+ * @p key when that is not NULL.
+ * @return The unescaped length; SIZE_MAX when the token holds `\u0000` or
+ *         differs from @p key.
  */
-static unsigned decode(const char *s, size_t *pi, unsigned char out[4])
+static size_t unescape(const ck_json_doc *doc, int tok, char *out, size_t cap, const char *key)
 {
-    static const unsigned char lead[5] = { 0x00u, 0x00u, 0xC0u, 0xE0u, 0xF0u };
-    const char *p = s + *pi;
-    uint32_t u = (unsigned char)*p++;
-    unsigned n = 1;
-    unsigned k;
-
-    if (u == '\\') {
-        u = (unsigned char)*p++;
-        if (u == 'u') {
-            u = hex4(p);
-            p += 4;
-            if (is_high(u)) {
-                u = 0x10000u + ((u - 0xD800u) << 10) + (hex4(p + 2) - 0xDC00u);
-                p += 6;
-            }
-            n = (u < 0x80u) ? 1u : (u < 0x800u) ? 2u : (u < 0x10000u) ? 3u : 4u;
-        } else {
-            /* The checked text only has \" \\ \/ (kept) and these. */
-            const char *m = strchr("b\bf\fn\nr\rt\t", (int)u);
-            if (m != NULL) {
-                u = (unsigned char)m[1];
-            }
-        }
-    }
-    *pi = (size_t)(p - s);
-    for (k = n - 1u; k > 0u; k--) {
-        out[k] = (unsigned char)(0x80u | (u & 0x3Fu));
-        u >>= 6;
-    }
-    out[0] = (unsigned char)(lead[n] | u);
-    return n;
-}
-
-/** @brief True when key token @p tok, unescaped, equals the C string @p key. */
-static bool key_eq(const ck_json_doc *doc, int tok, const char *key)
-{
-    const ck_json_tok *t = &doc->toks[tok];
-    size_t i = (size_t)t->start;
-    size_t end = (size_t)t->end;
+    size_t i = (size_t)doc->toks[tok].start;
+    size_t end = (size_t)doc->toks[tok].end;
+    size_t n = 0;
 
     while (i < end) {
+        uint32_t u = str_next(doc->json, &i, end);
+        unsigned m = (u < 0x80u) ? 1u : (u < 0x800u) ? 2u : (u < 0x10000u) ? 3u : 4u;
+        unsigned k = m;
         unsigned char b[4];
-        unsigned n = decode(doc->json, &i, b);
-        unsigned k;
 
-        for (k = 0; k < n; k++) {
-            if (*key == '\0' || (unsigned char)*key != b[k]) {
-                return false;
+        if (u == 0u) {
+            return SIZE_MAX;
+        }
+        while (--k > 0u) {
+            b[k] = (unsigned char)(0x80u | (u & 0x3Fu));
+            u >>= 6;
+        }
+        /* Lead byte 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx. */
+        b[0] = (unsigned char)((0xF0E0C000u >> (8u * m - 8u)) | u);
+        for (; k < m; k++, n++) {
+            if (key != NULL && (unsigned char)key[n] != b[k]) {
+                return SIZE_MAX; /* also when key ends: b[k] is never 0 */
             }
-            key++;
+            if (n + 1u < cap) {
+                out[n] = (char)b[k];
+            }
         }
     }
-    return *key == '\0';
+    return (key != NULL && key[n] != '\0') ? SIZE_MAX : n;
 }
 
 ck_err ck_json_find(const ck_json_doc *doc, int obj, const char *key, int *out_tok)
@@ -368,7 +341,7 @@ ck_err ck_json_find(const ck_json_doc *doc, int obj, const char *key, int *out_t
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
     for (i = obj + 1; i < doc->count; i++) {
-        if (doc->toks[i].parent == obj && key_eq(doc, i, key)) {
+        if (doc->toks[i].parent == obj && unescape(doc, i, NULL, 0, key) != SIZE_MAX) {
             if (found >= 0) {
                 return CK_ERR_UNEXPECTED_RESPONSE;
             }
@@ -388,28 +361,8 @@ ck_err ck_json_tok_string(const ck_json_doc *doc, int tok, char *out, size_t cap
         return CK_ERR_INVALID_ARG;
     }
     if (tok_is(doc, tok, JSMN_STRING)) {
-        size_t i = (size_t)doc->toks[tok].start;
-        size_t end = (size_t)doc->toks[tok].end;
-
-        err = CK_OK;
-        while (i < end) {
-            unsigned char b[4];
-            unsigned m = decode(doc->json, &i, b);
-            unsigned k;
-
-            if (b[0] == 0u) {
-                err = CK_ERR_UNEXPECTED_RESPONSE; /* \u0000 */
-                break;
-            }
-            for (k = 0; k < m; k++, n++) {
-                if (n + 1u < cap) {
-                    out[n] = (char)b[k];
-                }
-            }
-        }
-        if (err == CK_OK && n >= cap) {
-            err = CK_ERR_BUFFER_TOO_SMALL;
-        }
+        n = unescape(doc, tok, out, cap, NULL);
+        err = (n == SIZE_MAX) ? CK_ERR_UNEXPECTED_RESPONSE : (n >= cap) ? CK_ERR_BUFFER_TOO_SMALL : CK_OK;
     }
     if (err != CK_OK) {
         n = 0;
@@ -423,31 +376,17 @@ ck_err ck_json_tok_string(const ck_json_doc *doc, int tok, char *out, size_t cap
     return err;
 }
 
-/** @brief ck_json_find() where an absent key is CK_ERR_UNEXPECTED_RESPONSE (@p out_tok is then -1). */
-static ck_err find_present(const ck_json_doc *doc, int obj, const char *key, int *out_tok)
+/**
+ * @brief ck_json_find() where an absent key is CK_ERR_UNEXPECTED_RESPONSE
+ * (@p out_tok is then -1), and the value must be of @p type unless that is
+ * JSMN_UNDEFINED.
+ */
+static ck_err find_typed(const ck_json_doc *doc, int obj, const char *key, jsmntype_t type, int *out_tok)
 {
     ck_err err = ck_json_find(doc, obj, key, out_tok);
 
-    return (err == CK_OK && *out_tok < 0) ? CK_ERR_UNEXPECTED_RESPONSE : err;
-}
-
-/**
- * @brief Find member @p key, which must be a number or literal.
- * @param text Set to its text, @p n to its length.
- */
-static ck_err find_primitive(const ck_json_doc *doc, int obj, const char *key,
-                             const char **text, size_t *n)
-{
-    int tok;
-    ck_err err = find_present(doc, obj, key, &tok);
-
-    if (err == CK_OK) {
-        const ck_json_tok *t = &doc->toks[tok];
-        if (t->type != JSMN_PRIMITIVE) {
-            return CK_ERR_UNEXPECTED_RESPONSE;
-        }
-        *text = doc->json + t->start;
-        *n = (size_t)(t->end - t->start);
+    if (err == CK_OK && (*out_tok < 0 || (type != JSMN_UNDEFINED && doc->toks[*out_tok].type != type))) {
+        err = CK_ERR_UNEXPECTED_RESPONSE;
     }
     return err;
 }
@@ -456,7 +395,7 @@ ck_err ck_json_get_string(const ck_json_doc *doc, int obj, const char *key,
                           char *out, size_t cap, size_t *out_len)
 {
     int tok;
-    ck_err err = find_present(doc, obj, key, &tok);
+    ck_err err = find_typed(doc, obj, key, JSMN_UNDEFINED, &tok);
     ck_err err2 = ck_json_tok_string(doc, tok, out, cap, out_len); /* tok -1: clears out */
 
     return (err != CK_OK) ? err : err2;
@@ -464,47 +403,47 @@ ck_err ck_json_get_string(const ck_json_doc *doc, int obj, const char *key,
 
 ck_err ck_json_get_bool(const ck_json_doc *doc, int obj, const char *key, bool *out)
 {
-    const char *s;
-    size_t n;
-    ck_err err = (out != NULL) ? find_primitive(doc, obj, key, &s, &n) : CK_ERR_INVALID_ARG;
+    int tok;
+    ck_err err = (out != NULL) ? find_typed(doc, obj, key, JSMN_PRIMITIVE, &tok) : CK_ERR_INVALID_ARG;
 
     if (err == CK_OK) {
-        if (*s != 't' && *s != 'f') {
+        char c = doc->json[doc->toks[tok].start];
+        if (c != 't' && c != 'f') {
             return CK_ERR_UNEXPECTED_RESPONSE;
         }
-        *out = (*s == 't');
+        *out = (c == 't');
     }
     return err;
 }
 
 ck_err ck_json_get_int(const ck_json_doc *doc, int obj, const char *key, int64_t *out)
 {
+    int tok;
+    ck_err err = (out != NULL) ? find_typed(doc, obj, key, JSMN_PRIMITIVE, &tok) : CK_ERR_INVALID_ARG;
     const char *s;
-    size_t n;
-    ck_err err = (out != NULL) ? find_primitive(doc, obj, key, &s, &n) : CK_ERR_INVALID_ARG;
+    const char *e;
     uint64_t mag = 0;
     bool neg;
 
     if (err != CK_OK) {
         return err;
     }
+    s = doc->json + doc->toks[tok].start;
+    e = doc->json + doc->toks[tok].end;
     neg = (*s == '-');
-    if (neg) {
-        s++;
-        n--;
-    }
+    s += neg ? 1 : 0;
     /* Checked grammar: no leading zeros, so 19 digits or fewer cannot wrap
-     * a uint64_t. A fraction, exponent or literal stops skip_digits(). */
-    if (n > 19u || skip_digits(s, n, 0) != n) {
+     * a uint64_t. A fraction, exponent or literal stops digits(). */
+    if (e - s > 19 || digits(s) != e) {
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
-    while (n-- > 0u) {
+    while (s < e) {
         mag = mag * 10u + (unsigned)(*s++ - '0');
     }
     if (mag > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) {
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
-    *out = (neg && mag > 0u) ? -(int64_t)(mag - 1u) - 1 : (int64_t)mag;
+    *out = (int64_t)(neg ? 0u - mag : mag);
     return CK_OK;
 }
 

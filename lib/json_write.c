@@ -7,22 +7,32 @@
  * forms; every other byte below 0x20 is written as `\u00XX` with upper-case
  * hex digits. DEL (0x7F) and valid UTF-8 are written unchanged.
  *
- * Errors: misuse and bad text (CK_ERR_INVALID_ARG) are sticky. Running out
- * of room is not: the writer stops storing bytes at `cap` but goes on
- * counting, and every call returns CK_ERR_BUFFER_TOO_SMALL from then on, so
- * ck_json_writer_needed() gives the full size at the end. With a NULL
- * buffer every call returns CK_OK and only counts.
+ * Errors: misuse and bad text (CK_ERR_INVALID_ARG) are sticky and write
+ * nothing. Running out of room is not: the writer stops storing bytes at
+ * `cap` but goes on counting, and every call returns
+ * CK_ERR_BUFFER_TOO_SMALL from then on, so ck_json_writer_needed() gives
+ * the full size at the end. With a NULL buffer every call returns CK_OK
+ * and only counts.
+ *
+ * State: `is_object` bit n is set when level n (1 = outermost container)
+ * is an object; `state` is where the innermost level stands.
  */
 #include <string.h>
 
 #include "cardkit/ck_json.h"
 #include "ck_text.h"
 
+/* ck_json_writer::state */
+#define ST_FIRST 0u /**< nothing written at this level yet */
+#define ST_NEXT 1u  /**< a member or element was written: a comma comes first */
+#define ST_KEY 2u   /**< a key was written: its value must follow */
+#define ST_DONE 3u  /**< the top-level value is complete */
+
 /** @brief Store @p c when it fits, and count it either way. */
-static void put_byte(ck_json_writer *w, char c)
+static void put_byte(ck_json_writer *w, unsigned c)
 {
     if (w->len < w->cap) {
-        w->buf[w->len] = c;
+        w->buf[w->len] = (char)c;
     }
     w->len++;
 }
@@ -31,7 +41,7 @@ static void put_byte(ck_json_writer *w, char c)
 static void put(ck_json_writer *w, const char *s, size_t n)
 {
     while (n-- > 0u) {
-        put_byte(w, *s++);
+        put_byte(w, (unsigned char)*s++);
     }
 }
 
@@ -44,100 +54,78 @@ static ck_err status(const ck_json_writer *w)
     return (w->buf != NULL && w->len > w->cap) ? CK_ERR_BUFFER_TOO_SMALL : CK_OK;
 }
 
-/** @brief Write @p n bytes of checked text @p s as a quoted, escaped JSON string. */
-static void put_string(ck_json_writer *w, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789ABCDEF";
-
-    put_byte(w, '"');
-    while (n-- > 0u) {
-        unsigned char c = (unsigned char)*s++;
-
-        if (c == '"' || c == '\\') {
-            put_byte(w, '\\');
-        } else if (c < 0x20u) {
-            put_byte(w, '\\');
-            if (c >= 0x08u && c <= 0x0Du && c != 0x0Bu) {
-                /* 08 \b, 09 \t, 0A \n, 0C \f, 0D \r */
-                c = (unsigned char)"btn-fr"[c - 0x08u];
-            } else {
-                put(w, "u00", 3);
-                put_byte(w, hex[c >> 4]);
-                c = (unsigned char)hex[c & 0x0Fu];
-            }
-        }
-        put_byte(w, (char)c);
-    }
-    put_byte(w, '"');
-}
-
-/** @brief What emit() writes. */
-enum {
-    K_RAW,     /**< a number or literal, written as is */
-    K_STRING,  /**< a string value */
-    K_KEY,     /**< an object key and its colon */
-    K_OBJECT,  /**< `{` */
-    K_ARRAY,   /**< `[` */
-    K_END_OBJ, /**< `}` */
-    K_END_ARR  /**< `]` */
-};
-
 /**
  * @brief The one place that checks placement, writes commas and keeps the
  * nesting state.
- * @param kind One of K_RAW .. K_END_ARR.
- * @param s    Text for K_RAW, K_STRING and K_KEY (else unused).
+ * @param kind What to write: `{` `[` `}` `]`, `"` a string value, `:` a
+ *             key and its colon, 0 the number or literal @p s.
+ * @param s    Text for `"`, `:` and 0 (else unused).
  * @param n    Its length in bytes.
  */
 static ck_err emit(ck_json_writer *w, unsigned kind, const char *s, size_t n)
 {
-    uint16_t bit = (uint16_t)((1u << w->depth) >> 1); /* innermost level, 0 at the top */
-    bool in_obj = (w->is_object & bit) != 0u;
+    unsigned in_obj = ((unsigned)w->is_object >> w->depth) & 1u;
+    unsigned st = w->state;
 
     if (w->err != CK_OK) {
         return w->err;
     }
-    if (kind >= K_END_OBJ) {
-        if (bit == 0u || w->after_key || in_obj != (kind == K_END_OBJ)) {
+    if (kind == '}' || kind == ']') {
+        if (w->depth == 0u || st >= ST_KEY || in_obj != (kind == '}' ? 1u : 0u)) {
             goto misuse;
         }
-        put_byte(w, (kind == K_END_OBJ) ? '}' : ']');
         w->depth--;
-        w->done = (w->depth == 0u);
-        return status(w);
-    }
-    if (kind == K_KEY ? (!in_obj || w->after_key) : (w->done || in_obj != w->after_key)) {
-        goto misuse;
-    }
-    if (kind == K_STRING || kind == K_KEY) {
-        if (s == NULL || memchr(s, 0, n) != NULL || !ck_utf8_valid(s, n)) {
+    } else {
+        if (kind == ':' ? (in_obj == 0u || st >= ST_KEY) : (st ^ (in_obj << 1)) >= ST_KEY) {
+            goto misuse; /* a key outside an object or after a key; a value where a key is due */
+        }
+        if ((kind == ':' || kind == '"') &&
+            (s == NULL || memchr(s, 0, n) != NULL || !ck_utf8_valid(s, n))) {
             goto misuse;
         }
-    }
-    if (kind >= K_OBJECT && w->depth >= CK_JSON_WRITER_MAX_DEPTH) {
-        goto misuse;
-    }
-    if (!w->after_key && (w->has_items & bit) != 0u) {
-        put_byte(w, ',');
-    }
-    w->has_items = (uint16_t)(w->has_items | bit);
-    w->after_key = (kind == K_KEY);
-    if (kind >= K_OBJECT) {
-        put_byte(w, (kind == K_OBJECT) ? '{' : '[');
-        bit = (uint16_t)(1u << w->depth++);
-        w->has_items = (uint16_t)(w->has_items & ~bit);
-        w->is_object = (uint16_t)((kind == K_OBJECT) ? (w->is_object | bit) : (w->is_object & ~bit));
-        return status(w);
-    }
-    if (kind == K_RAW) {
-        put(w, s, n);
-    } else {
-        put_string(w, s, n);
-        if (kind == K_KEY) {
-            put_byte(w, ':');
+        if ((kind == '{' || kind == '[') && w->depth >= CK_JSON_WRITER_MAX_DEPTH) {
+            goto misuse;
+        }
+        if (st == ST_NEXT) {
+            put_byte(w, ',');
         }
     }
-    w->done = (w->depth == 0u);
+    if (kind == 0u) {
+        put(w, s, n);
+    } else if (kind == '"' || kind == ':') {
+        put_byte(w, '"');
+        while (n-- > 0u) {
+            unsigned c = (unsigned char)*s++;
+
+            if (c < 0x20u || c == '"' || c == '\\') {
+                put_byte(w, '\\');
+                if (c < 0x20u) {
+                    if (c - 0x08u < 6u && c != 0x0Bu) {
+                        c = (unsigned char)"btn-fr"[c - 0x08u]; /* 08 \b, 09 \t, 0A \n, 0C \f, 0D \r */
+                    } else {
+                        put(w, "u00", 3);
+                        put_byte(w, '0' + (c >> 4));
+                        c &= 0x0Fu;
+                        c += (c < 10u) ? '0' : 'A' - 10u;
+                    }
+                }
+            }
+            put_byte(w, c);
+        }
+        put_byte(w, '"');
+    } else {
+        put_byte(w, kind);
+    }
+    st = (w->depth == 0u) ? ST_DONE : ST_NEXT;
+    if (kind == ':') {
+        put_byte(w, ':');
+        st = ST_KEY;
+    } else if (kind == '{' || kind == '[') {
+        w->depth++;
+        w->is_object = (uint32_t)((w->is_object & ~(1uL << w->depth)) | ((kind == '{' ? 1uL : 0uL) << w->depth));
+        st = ST_FIRST;
+    }
+    w->state = (uint8_t)st;
     return status(w);
 
 misuse:
@@ -150,47 +138,46 @@ void ck_json_writer_init(ck_json_writer *w, char *buf, size_t cap)
     memset(w, 0, sizeof *w);
     w->buf = buf;
     w->cap = (buf != NULL) ? cap : 0u;
-    w->err = CK_OK;
 }
 
 ck_err ck_json_object_begin(ck_json_writer *w)
 {
-    return emit(w, K_OBJECT, NULL, 0);
+    return emit(w, '{', NULL, 0);
 }
 
 ck_err ck_json_object_end(ck_json_writer *w)
 {
-    return emit(w, K_END_OBJ, NULL, 0);
+    return emit(w, '}', NULL, 0);
 }
 
 ck_err ck_json_array_begin(ck_json_writer *w)
 {
-    return emit(w, K_ARRAY, NULL, 0);
+    return emit(w, '[', NULL, 0);
 }
 
 ck_err ck_json_array_end(ck_json_writer *w)
 {
-    return emit(w, K_END_ARR, NULL, 0);
+    return emit(w, ']', NULL, 0);
 }
 
 ck_err ck_json_key(ck_json_writer *w, const char *key)
 {
-    return emit(w, K_KEY, key, (key != NULL) ? strlen(key) : 0u);
+    return emit(w, ':', key, (key != NULL) ? strlen(key) : 0u);
 }
 
 ck_err ck_json_string(ck_json_writer *w, const char *s)
 {
-    return emit(w, K_STRING, s, (s != NULL) ? strlen(s) : 0u);
+    return emit(w, '"', s, (s != NULL) ? strlen(s) : 0u);
 }
 
 ck_err ck_json_string_n(ck_json_writer *w, const char *s, size_t n)
 {
-    return emit(w, K_STRING, s, n);
+    return emit(w, '"', s, n);
 }
 
 ck_err ck_json_bool(ck_json_writer *w, bool value)
 {
-    return value ? emit(w, K_RAW, "true", 4) : emit(w, K_RAW, "false", 5);
+    return value ? emit(w, 0, "true", 4) : emit(w, 0, "false", 5);
 }
 
 ck_err ck_json_int(ck_json_writer *w, int64_t value)
@@ -204,12 +191,12 @@ ck_err ck_json_int(ck_json_writer *w, int64_t value)
         mag = 0u - mag;
     }
     n += ck_u64_to_dec(mag, text + n);
-    return emit(w, K_RAW, text, n);
+    return emit(w, 0, text, n);
 }
 
 ck_err ck_json_null(ck_json_writer *w)
 {
-    return emit(w, K_RAW, "null", 4);
+    return emit(w, 0, "null", 4);
 }
 
 ck_err ck_json_member_string(ck_json_writer *w, const char *key, const char *value)
@@ -228,7 +215,7 @@ ck_err ck_json_writer_finish(ck_json_writer *w, size_t *out_len)
 {
     ck_err err = status(w);
 
-    if (err == CK_OK && !w->done) {
+    if (err == CK_OK && w->state != ST_DONE) {
         err = CK_ERR_INVALID_ARG;
     }
     if (out_len != NULL) {

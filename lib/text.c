@@ -1,64 +1,66 @@
 /**
  * @file text.c
- * @brief Small text helpers of ck_text.h used by the JSON writer, the HTTP
- * writer and request validation: UTF-8 checking, the secure wipe, ASCII
- * lower case, decimal formatting and the non-empty check.
+ * @brief Small text helpers of ck_text.h used by the JSON reader and
+ * writer, the HTTP writer and request validation: the one UTF-8 decoder,
+ * UTF-8 checking, the secure wipe, ASCII lower case, decimal formatting and
+ * the non-empty check.
  *
  * The other ck_text.h functions (amounts, dates, e-mail, ...) live in
  * validate.c.
  */
 #include "ck_text.h"
 
-bool ck_utf8_valid(const char *s, size_t n)
+size_t ck_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
+    uint32_t c = p[0];
+    size_t more;
+    size_t k;
 
-    if (p == NULL) {
+    if (c >= 0x80u) {
+        /* C0, C1 (always overlong), F5..FF and continuation bytes cannot lead. */
+        if (c - 0xC2u > 0xF4u - 0xC2u) {
+            return 0;
+        }
+        more = (c >= 0xF0u) ? 3u : (c >= 0xE0u) ? 2u : 1u;
+        if (n <= more) {
+            return 0;
+        }
+        c &= 0x3Fu >> more;
+        for (k = 1; k <= more; k++) {
+            uint32_t d = p[k] ^ 0x80u;
+            if (d > 0x3Fu) {
+                return 0;
+            }
+            c = (c << 6) | d;
+        }
+        /* Overlong (the shortest form of 2 bytes is assured by the C2 lead),
+         * past U+10FFFF, or a surrogate. */
+        if (c < (1u << (5u * more + 1u)) || c > 0x10FFFFu || c - 0xD800u < 0x800u) {
+            return 0;
+        }
+        n = more + 1u;
+    } else {
+        n = 1;
+    }
+    *cp = c;
+    return n;
+}
+
+bool ck_utf8_valid(const char *s, size_t n)
+{
+    uint32_t cp;
+
+    if (s == NULL) {
         return n == 0u;
     }
-    while (i < n) {
-        unsigned c = p[i++];
-        unsigned more;
-        uint32_t cp;
-        uint32_t min;
-
-        if (c < 0x80u) {
-            continue;
-        }
-        if (c < 0xC2u) {
-            /* A continuation byte first, or C0/C1 (always overlong). */
+    while (n > 0u) {
+        size_t k = ck_utf8_next(s, n, &cp);
+        if (k == 0u) {
             return false;
         }
-        if (c < 0xE0u) {
-            more = 1u;
-            cp = c & 0x1Fu;
-            min = 0x80u;
-        } else if (c < 0xF0u) {
-            more = 2u;
-            cp = c & 0x0Fu;
-            min = 0x800u;
-        } else if (c < 0xF5u) {
-            more = 3u;
-            cp = c & 0x07u;
-            min = 0x10000u;
-        } else {
-            return false;
-        }
-        if (n - i < more) {
-            return false;
-        }
-        while (more-- > 0u) {
-            unsigned d = p[i++];
-            if ((d & 0xC0u) != 0x80u) {
-                return false;
-            }
-            cp = (cp << 6) | (d & 0x3Fu);
-        }
-        /* Overlong, past U+10FFFF, or a surrogate (U+D800..U+DFFF). */
-        if (cp < min || cp > 0x10FFFFu || cp - 0xD800u < 0x800u) {
-            return false;
-        }
+        s += k;
+        n -= k;
     }
     return true;
 }
@@ -79,31 +81,29 @@ char ck_lower(char c)
 
 size_t ck_u64_to_dec(uint64_t v, char *out)
 {
-    /* Long division by 10 on 16-bit pieces, so that a 32-bit target needs
-     * no 64-bit division routine. */
-    uint32_t part[4];
-    char tmp[20];
+    /* Bit-serial division by 10 (no 64-bit division routine on a 32-bit
+     * target); the digits come least significant first and are reversed. */
     size_t n = 0;
     size_t i;
-    uint32_t more;
 
-    for (i = 0; i < 4u; i++) {
-        part[i] = (uint32_t)(v >> (48u - 16u * i)) & 0xFFFFu;
-    }
     do {
-        uint32_t r = 0;
+        unsigned r = 0;
+        unsigned k;
 
-        more = 0;
-        for (i = 0; i < 4u; i++) {
-            uint32_t d = (r << 16) | part[i];
-            part[i] = d / 10u;
-            r = d % 10u;
-            more |= part[i];
+        for (k = 0; k < 64u; k++) {
+            r = (r << 1) | (unsigned)(v >> 63);
+            v <<= 1;
+            if (r >= 10u) {
+                r -= 10u;
+                v |= 1u;
+            }
         }
-        tmp[n++] = (char)('0' + r);
-    } while (more != 0u);
-    for (i = 0; i < n; i++) {
-        out[i] = tmp[n - 1u - i];
+        out[n++] = (char)('0' + r);
+    } while (v != 0u);
+    for (i = 0; i < n / 2u; i++) {
+        char t = out[i];
+        out[i] = out[n - 1u - i];
+        out[n - 1u - i] = t;
     }
     return n;
 }

@@ -12,5 +12,6 @@
 #include "ck_json.h"
 #include "ck_client.h"
 #include "ck_v2.h"
+#include "ck_v1.h"
 
 #endif /* CARDKIT_H */

@@ -63,11 +63,9 @@ typedef struct ck_json_writer {
     size_t cap;         /**< private */
     size_t len;         /**< private: bytes needed so far (may exceed cap) */
     ck_err err;         /**< private: first error */
-    uint16_t has_items; /**< private: bit n set when level n has a member */
-    uint16_t is_object; /**< private: bit n set when level n is an object */
+    uint32_t is_object; /**< private: bit n set when level n (1 = outermost) is an object */
     uint8_t depth;      /**< private: open objects and arrays */
-    uint8_t after_key;  /**< private: a key was written, a value must follow */
-    uint8_t done;       /**< private: the top-level value is complete */
+    uint8_t state;      /**< private: first item, next item, after a key, or done */
 } ck_json_writer;
 
 /**
