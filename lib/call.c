@@ -398,6 +398,7 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
     ck_clock k;
     ck_attempt a;
     ck_err err = CK_OK;
+    bool lost_earlier = false; /* an attempt was sent and its answer lost */
 
     ck_result_reset(res);
     k.pf = c->cfg.platform;
@@ -412,6 +413,9 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
         uint32_t wait_ms = 0;
         res->attempts++;
         err = ck_attempt_once(c, call, &k, res, &a);
+        if (res->progress == CK_PROGRESS_SENT) {
+            lost_earlier = true;
+        }
         if (err == CK_OK || res->attempts >= c->cfg.max_attempts || !ck_retry_allowed(&a)) {
             break;
         }
@@ -427,7 +431,12 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
     }
 
     res->cause = err;
-    if (err != CK_OK && res->progress == CK_PROGRESS_SENT && ck_is_link_err(err)) {
+    /* A request may have been applied when this attempt's answer was lost,
+     * or when an earlier attempt's was and no later attempt got an answer
+     * (a resend that could not even connect says nothing about the first). */
+    if (err != CK_OK && ((res->progress == CK_PROGRESS_SENT && ck_is_link_err(err)) ||
+                         (res->progress == CK_PROGRESS_NOT_SENT && lost_earlier))) {
+        res->progress = CK_PROGRESS_SENT;
         err = CK_ERR_OUTCOME_UNKNOWN;
     }
     res->err = err;

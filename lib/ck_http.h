@@ -49,31 +49,32 @@ typedef struct ck_http_request_head {
  * Connection: keep-alive|close\r\n
  * \r\n
  * ```
+ * The callers validate what they pass (ck_parse_base_url() the host and the
+ * path prefix, ck_path_ok() generic paths; names and built-in paths are
+ * constants; credentials pass ck_header_value_ok()); the writer copies
+ * method, path, host and names as they are. A backstop keeps any input from
+ * ending a line or splitting the request line: a control byte (DEL
+ * included) anywhere, HTAB but in a header value or value_prefix, or a
+ * space in the method, path prefix, path, host or a header name is
+ * CK_ERR_INVALID_ARG. A NULL string is written as empty; headers may be
+ * NULL only when header_count is 0.
+ * @param buf     May be NULL when @p cap is 0 (to measure).
  * @param out_len On CK_OK the bytes written; on CK_ERR_BUFFER_TOO_SMALL the
  *        bytes that would be needed.
  * @return CK_OK; CK_ERR_BUFFER_TOO_SMALL (nothing useful written);
- *         CK_ERR_INVALID_ARG when a header value holds CR, LF, NUL or another
- *         control character but HTAB, a name is not an RFC 9110 token, or the
- *         method, host or path is empty or holds characters not allowed there.
+ *         CK_ERR_INVALID_ARG (see above; also for a NULL @p head or @p out_len).
  */
 ck_err ck_http_write_head(const ck_http_request_head *head, uint8_t *buf, size_t cap, size_t *out_len);
 
-/** @brief Parser states (private). The three body states are contiguous. */
+/** @brief Parser states (private). The chunk framing states follow the header states. */
 typedef enum ck_http_state {
     CK_HS_STATUS = 0,     /**< status line */
     CK_HS_HEADER_START,   /**< start of a header or trailer line */
     CK_HS_HEADER_NAME,
     CK_HS_HEADER_VALUE,
-    CK_HS_LF,             /**< after CR: LF, then `next` */
-    CK_HS_HEAD_END,       /**< (only as `next`) the empty line ending a head */
-    CK_HS_BODY_LENGTH,    /**< Content-Length body */
-    CK_HS_BODY_CLOSE,     /**< body delimited by the connection close */
-    CK_HS_CHUNK_DATA,
-    CK_HS_CHUNK_SIZE,
-    CK_HS_CHUNK_EXT,
-    CK_HS_CHUNK_DATA_CR,  /**< CR after chunk data */
-    CK_HS_DONE,
-    CK_HS_ERROR
+    CK_HS_CHUNK_SIZE,     /**< chunk size and extensions */
+    CK_HS_CHUNK_END,      /**< the CRLF after chunk data */
+    CK_HS_BODY            /**< Content-Length, chunk or close-delimited body bytes (`remaining` of them) */
 } ck_http_state;
 
 /** @brief Size of ck_http_parser::line: the longest value kept (a header
@@ -90,6 +91,9 @@ typedef enum ck_http_hdr_id {
     CK_HH_RETRY_AFTER
 } ck_http_hdr_id;
 
+/** @brief Tokens of Connection and Transfer-Encoding, indexes of ck_http_parser::tok (private). */
+enum { CK_HT_CLOSE, CK_HT_KEEP_ALIVE, CK_HT_CHUNKED, CK_HT_COUNT };
+
 /**
  * @brief Incremental response parser. Feed it bytes as they come, split
  * anywhere (one byte at a time works). It keeps no copy of the head:
@@ -98,47 +102,56 @@ typedef enum ck_http_hdr_id {
  *
  * Public fields (read after a feed): status, keep_alive, body_len, done,
  * head_done, has_retry_after, retry_after_s, request_id_truncated.
+ *
+ * Numbers are read as 1 to 9 decimal digits, so that they fit any size_t
+ * without 64-bit arithmetic: a Content-Length of 10 or more digits (leading
+ * zeros count) is CK_ERR_HTTP_BAD_LENGTH, a Retry-After of 10 or more digits
+ * is ignored (as an HTTP-date is). Chunk sizes are up to 16 hex digits
+ * (more is CK_ERR_HTTP_BAD_CHUNK); one above the room left is
+ * CK_ERR_RESPONSE_TOO_LARGE. CK_HTTP_MAX_VALUE bounds a whole
+ * Content-Length, Transfer-Encoding, Connection or Retry-After value (OWS
+ * after a list comma not counted).
  */
 typedef struct ck_http_parser {
-    /* results */
-    uint16_t status;          /**< final status code (1xx are skipped) */
+    /* results (bytes first: small offsets make small code) */
     bool head_done;           /**< the final head has been read */
     bool done;                /**< the whole message has been read */
     bool keep_alive;          /**< the server allows reusing the connection */
-    size_t body_len;          /**< decoded body bytes in body[] */
     bool has_retry_after;     /**< a Retry-After delta-seconds was read */
-    uint32_t retry_after_s;   /**< its value, capped at 86400 */
     bool request_id_truncated;/**< X-Request-Id longer than its buffer: left empty */
 
     /* private */
+    uint8_t state;            /**< a ::ck_http_state */
+    uint8_t hdr;              /**< a ::ck_http_hdr_id */
+    bool cr;                  /**< a CR was read: LF must follow */
+    bool minor_version;       /**< HTTP/1.1 (else 1.0) */
+    bool has_length;
+    bool tok[CK_HT_COUNT];    /**< Connection: close, keep-alive; Transfer-Encoding: chunked */
+
+    /* results */
+    uint16_t status;          /**< final status code (1xx are skipped); set at the end of its line */
+    uint32_t retry_after_s;   /**< its value, capped at 86400 */
+    size_t body_len;          /**< decoded body bytes in body[] */
+
+    /* private */
+    ck_err err;               /**< sticky error */
+    size_t header_count;      /**< header or trailer lines so far */
+    size_t remaining;         /**< Content-Length while reading the head; then body or chunk bytes left */
+    size_t head_bytes;        /**< bytes of head, framing and trailers so far */
+    size_t line_len;          /**< bytes in the current line/token/value */
+    size_t val_trim;          /**< value length without trailing OWS */
+    size_t elem_start;        /**< where the list element being read starts in line[] */
     uint8_t *body;
     size_t body_cap;
     char *request_id;
     size_t request_id_cap;    /**< 0 when request_id is NULL */
-    ck_http_state state;
-    ck_http_state next;       /**< state after the LF of CK_HS_LF */
-    ck_err lf_err;            /**< error when CK_HS_LF sees no LF */
-    ck_err err;               /**< the error of CK_HS_ERROR */
-    ck_http_hdr_id hdr;
-    uint8_t minor_version;    /**< HTTP/1.x */
-    bool has_length;
-    bool chunked;
-    bool conn_close;
-    bool conn_keep_alive;
-    bool trailer;             /**< header lines are trailers */
-    uint64_t content_length;
-    size_t remaining;         /**< body or chunk bytes left */
-    size_t head_bytes;        /**< bytes of head, framing and trailers so far */
-    size_t line_len;          /**< bytes in the current line/token/value */
-    size_t val_trim;          /**< value length without trailing OWS */
-    uint16_t header_count;
-    char line[CK_HTTP_LINE_SIZE]; /**< lower-case header name, or the value being read */
+    char line[CK_HTTP_LINE_SIZE]; /**< the start of the status line, a header name or value being read */
 } ck_http_parser;
 
 /**
  * @brief Start parsing one response.
  * @param body       Where the decoded body goes.
- * @param body_cap   Its size; a larger body is CK_ERR_RESPONSE_TOO_LARGE.
+ * @param body_cap   Its size (below SIZE_MAX); a larger body is CK_ERR_RESPONSE_TOO_LARGE.
  * @param request_id Where the X-Request-Id value goes (NUL-terminated, ""
  *                   when absent); may be NULL.
  * @param request_id_cap Its size. A longer id is not copied (request_id

@@ -3,103 +3,79 @@
  * @brief The incremental HTTP/1.1 response parser (see ck_http.h).
  *
  * One state machine, one byte at a time for the head and the chunk framing,
- * whole runs for body bytes. Nothing of the head is stored but the few
- * header values cardkit reads; the decoded body goes to the caller's buffer.
+ * whole runs for body bytes. A CR is remembered and must be followed by LF;
+ * the LF ends the line of the current state. Nothing of the head is stored
+ * but the few header values cardkit reads; the decoded body goes to the
+ * caller's buffer.
+ *
+ * Numbers (Content-Length, Retry-After) are 1 to 9 decimal digits, so they
+ * fit any size_t: a Content-Length of 10 or more digits, leading zeros
+ * included, is CK_ERR_HTTP_BAD_LENGTH, and such a Retry-After is ignored.
  */
 #include <string.h>
 
 #include "ck_http.h"
-#include "ck_text.h"
 
 /* line[] must hold the longest header name looked up (17 bytes). */
 typedef char ck_hp_line_holds_names[(CK_HTTP_LINE_SIZE >= 17u) ? 1 : -1];
 
+/* The list headers are ids 1 to 3 (see the `hdr - 1u < 3u` test). */
+typedef char ck_hp_lists_first[(CK_HH_CONTENT_LENGTH == 1 && CK_HH_CONNECTION == 3) ? 1 : -1];
+
 /** @brief Largest Retry-After kept, in seconds. */
 #define CK_HP_RETRY_AFTER_MAX 86400u
 
-/**
- * @brief The header names read, lower case, each after its length, in
- * ::ck_http_hdr_id order from CK_HH_CONTENT_LENGTH.
- */
-static const char ck_hp_names[] =
-    "\016content-length\021transfer-encoding\012connection\014x-request-id\013retry-after";
+/** @brief The header names read, lower case, in ::ck_http_hdr_id order from CK_HH_CONTENT_LENGTH. */
+static const char ck_hp_names[] = "content-length\0transfer-encoding\0connection\0x-request-id\0retry-after\0";
 
 /** @brief RFC 9110 tchar as a bitmap of 0x20..0x7F: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~ */
 static const uint8_t ck_hp_tchars[12] = {0xFAu, 0x6Cu, 0xFFu, 0x03u, 0xFEu, 0xFFu,
                                          0xFFu, 0xC7u, 0xFFu, 0xFFu, 0xFFu, 0x57u};
 
-static bool ck_hp_tchar(uint8_t c)
-{
-    unsigned u = c - 0x20u;
-    return u < 96u && (ck_hp_tchars[u >> 3] >> (u & 7u) & 1u) != 0u;
-}
-
-/** @brief A control character other than HTAB (DEL included). */
-static bool ck_hp_ctl(uint8_t c)
-{
-    return (c < 0x20u && c != '\t') || c == 0x7Fu;
-}
-
-static bool ck_hp_ows(char c)
+static bool ck_hp_ows(unsigned c)
 {
     return c == ' ' || c == '\t';
 }
 
-static bool ck_hp_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+/** @brief Connection and Transfer-Encoding tokens, in CK_HT_ order. */
+static const char ck_hp_tokens[] = "close\0keep-alive\0chunked\0";
 
-/** @brief Case-insensitive: @p n bytes of @p s equal the lower-case @p lit. */
-static bool ck_hp_ieq(const char *s, size_t n, const char *lit)
+/**
+ * @brief Look @p n bytes of @p s up, case-insensitively, in @p tab
+ * (NUL-terminated lower-case words of letters and '-', then an empty one;
+ * @p s holds no control character).
+ * @return The word's place from 1, or 0.
+ */
+static unsigned ck_hp_find(const char *s, size_t n, const char *tab)
 {
-    size_t i;
+    unsigned id = 0;
 
-    for (i = 0; i < n; i++) {
-        if (ck_lower(s[i]) != lit[i]) {
-            return false;
+    while (*tab != '\0') {
+        size_t j = 0;
+        id++;
+        while (j < n && ((unsigned char)s[j] | 0x20u) == (unsigned char)tab[j]) {
+            j++;
+        }
+        if (j == n && tab[j] == '\0') {
+            return id;
+        }
+        while (*tab++ != '\0') {
         }
     }
-    return lit[n] == '\0';
+    return 0;
 }
 
-/**
- * @brief The comma-separated element of @p v (@p n bytes) starting at *@p i,
- * OWS trimmed; *@p i moves past its comma (to n + 1 after the last one).
- */
-static size_t ck_hp_elem(const char *v, size_t n, size_t *i, const char **out)
+/** @brief `1*9DIGIT` into *@p out; false when empty, longer or not all digits. */
+static bool ck_hp_num(const char *t, size_t len, size_t *out)
 {
-    size_t s = *i;
-    size_t e;
+    size_t x = 0;
 
-    while (s < n && ck_hp_ows(v[s])) {
-        s++;
-    }
-    for (e = s; e < n && v[e] != ','; e++) {
-    }
-    *i = e + 1u;
-    while (e > s && ck_hp_ows(v[e - 1u])) {
-        e--;
-    }
-    *out = v + s;
-    return e - s;
-}
-
-/**
- * @brief `1*DIGIT`, at most 20 digits, into *@p out.
- * @return false when empty, not all digits, or above UINT64_MAX.
- */
-static bool ck_hp_number(const char *t, size_t len, uint64_t *out)
-{
-    uint64_t x = 0;
-    size_t j;
-
-    if (len - 1u >= 20u) { /* len 0 wraps */
+    if (len - 1u >= 9u) { /* len 0 wraps */
         return false;
     }
-    for (j = 0; j < len; j++) {
-        unsigned d = (unsigned)(t[j] - '0');
-        if (d > 9u || x > UINT64_MAX / 10u || x * 10u > UINT64_MAX - d) {
+    while (len-- != 0u) {
+        unsigned d = (unsigned char)*t++ - (unsigned)'0';
+        if (d > 9u) {
             return false;
         }
         x = x * 10u + d;
@@ -109,66 +85,71 @@ static bool ck_hp_number(const char *t, size_t len, uint64_t *out)
 }
 
 /**
- * @brief A header value is complete (OWS trimmed, val_trim bytes, the first
- * sizeof line - 1 of them in line[]): use it.
+ * @brief A header value, or an element of a list value, is complete: use
+ * it. The element is line[elem_start, val_trim) (OWS trimmed); Content-Length,
+ * Transfer-Encoding and Connection are comma lists, handed over one element
+ * at a time, the others whole.
  */
-static ck_err ck_hp_value_end(ck_http_parser *p)
+static ck_err ck_hp_elem(ck_http_parser *p)
 {
-    size_t n = p->val_trim;
-    size_t i = 0;
-    uint64_t x;
+    const char *v = p->line + p->elem_start;
+    size_t n = p->val_trim - p->elem_start;
+    size_t x;
+    unsigned t;
 
-    if (p->hdr == CK_HH_OTHER) {
-        return CK_OK;
-    }
     if (p->hdr == CK_HH_REQUEST_ID) {
         if (p->request_id_cap != 0u) {
             p->request_id_truncated = n >= p->request_id_cap || n >= sizeof p->line;
-            if (!p->request_id_truncated) {
-                memcpy(p->request_id, p->line, n);
+            if (p->request_id_truncated) {
+                n = 0;
             }
-            p->request_id[p->request_id_truncated ? 0u : n] = '\0';
+            p->request_id[n] = '\0';
+            while (n-- != 0u) {
+                p->request_id[n] = v[n];
+            }
         }
         return CK_OK;
     }
-    if (n > CK_HTTP_MAX_VALUE) {
+    if (p->hdr == CK_HH_OTHER) {
+        return CK_OK;
+    }
+    if (p->val_trim > CK_HTTP_MAX_VALUE) { /* the whole value so far */
         return CK_ERR_HTTP_MALFORMED;
     }
     if (p->hdr == CK_HH_RETRY_AFTER) {
         /* delta-seconds; an HTTP-date (or an absurd number) is ignored */
-        if (ck_hp_number(p->line, n, &x)) {
+        if (ck_hp_num(v, n, &x)) {
             p->has_retry_after = true;
             p->retry_after_s = x > CK_HP_RETRY_AFTER_MAX ? CK_HP_RETRY_AFTER_MAX : (uint32_t)x;
         }
         return CK_OK;
     }
-    if (p->hdr == CK_HH_TRANSFER_ENCODING && p->minor_version == 0u) {
-        return CK_ERR_HTTP_MALFORMED;
-    }
-    /* Content-Length, Transfer-Encoding and Connection are comma lists */
-    while (i <= n) {
-        const char *t;
-        size_t len = ck_hp_elem(p->line, n, &i, &t);
-        if (p->hdr == CK_HH_CONTENT_LENGTH) {
-            /* a list must repeat one value */
-            if (!ck_hp_number(t, len, &x)) {
-                return CK_ERR_HTTP_BAD_LENGTH;
-            }
-            if (p->has_length && x != p->content_length) {
-                return CK_ERR_HTTP_LENGTH_CONFLICT;
-            }
-            p->content_length = x;
-            p->has_length = true;
-        } else if (p->hdr == CK_HH_TRANSFER_ENCODING) {
-            /* only one coding, and it is chunked */
-            if (p->chunked || !ck_hp_ieq(t, len, "chunked")) {
-                return CK_ERR_HTTP_UNSUPPORTED;
-            }
-            p->chunked = true;
-        } else {
-            p->conn_close = p->conn_close || ck_hp_ieq(t, len, "close");
-            p->conn_keep_alive = p->conn_keep_alive || ck_hp_ieq(t, len, "keep-alive");
+    if (p->hdr == CK_HH_CONTENT_LENGTH) {
+        /* a list must repeat one value */
+        if (!ck_hp_num(v, n, &x)) {
+            return CK_ERR_HTTP_BAD_LENGTH;
         }
+        if (p->has_length && x != p->remaining) {
+            return CK_ERR_HTTP_LENGTH_CONFLICT;
+        }
+        p->remaining = x;
+        p->has_length = true;
+        return CK_OK;
+    }
+    t = ck_hp_find(v, n, ck_hp_tokens);
+    if (p->hdr == CK_HH_TRANSFER_ENCODING) {
+        /* only in HTTP/1.1; only one coding, and it is chunked */
+        if (!p->minor_version) {
+            return CK_ERR_HTTP_MALFORMED;
+        }
+        if (t != CK_HT_CHUNKED + 1u || p->tok[CK_HT_CHUNKED]) {
+            return CK_ERR_HTTP_UNSUPPORTED;
+        }
+    } else if (t == CK_HT_CHUNKED + 1u) {
+        t = 0; /* Connection: chunked means nothing */
+    }
+    if (t != 0u) {
+        p->tok[t - 1u] = true;
     }
     return CK_OK;
 }
@@ -181,81 +162,98 @@ static ck_err ck_hp_head_end(ck_http_parser *p)
         return CK_OK;
     }
     p->head_done = true;
-    p->header_count = 0; /* now counts trailers */
-    p->keep_alive = !p->conn_close && (p->minor_version != 0u || p->conn_keep_alive);
-    if (p->has_length && p->chunked) {
+    p->keep_alive = !p->tok[CK_HT_CLOSE] && (p->minor_version || p->tok[CK_HT_KEEP_ALIVE]);
+    if (p->has_length && p->tok[CK_HT_CHUNKED]) {
         return CK_ERR_HTTP_LENGTH_CONFLICT;
     }
-    p->state = CK_HS_DONE;
     if (p->status == 204u || p->status == 304u) {
+        p->done = true;
         return CK_OK;
     }
-    if (p->chunked) {
+    if (p->tok[CK_HT_CHUNKED]) {
         p->state = CK_HS_CHUNK_SIZE;
-    } else if (p->has_length) {
-        if (p->content_length > p->body_cap) {
-            return CK_ERR_RESPONSE_TOO_LARGE;
-        }
-        p->remaining = (size_t)p->content_length;
-        if (p->remaining != 0u) {
-            p->state = CK_HS_BODY_LENGTH;
-        }
-    } else {
+        return CK_OK;
+    }
+    p->state = CK_HS_BODY;
+    if (!p->has_length) {
         p->remaining = SIZE_MAX; /* never reached: the body ends with the connection */
-        p->state = CK_HS_BODY_CLOSE;
         p->keep_alive = false;
+    } else if (p->remaining > p->body_cap) {
+        return CK_ERR_RESPONSE_TOO_LARGE;
     }
     return CK_OK;
 }
 
-/** @brief A CR was read: expect LF, then go to @p next; else fail with @p err. */
-static void ck_hp_expect_lf(ck_http_parser *p, ck_http_state next, ck_err err)
+/** @brief The LF after a CR: the line of the current state ends. */
+static ck_err ck_hp_line_end(ck_http_parser *p)
 {
-    p->state = CK_HS_LF;
-    p->next = next;
-    p->lf_err = err;
+    size_t k = p->line_len;
+    size_t x;
+
     p->line_len = 0;
-}
-
-/** @brief One byte of the status line `HTTP/1.x SP 3DIGIT [SP reason] CRLF`. */
-static ck_err ck_hp_status(ck_http_parser *p, uint8_t c)
-{
-    size_t k = p->line_len++;
-
-    if (k < 9u) {
-        if (k == 5u && c >= '2' && c <= '9') {
-            return CK_ERR_HTTP_UNSUPPORTED; /* HTTP/2 and later */
+    switch (p->state) {
+    case CK_HS_STATUS:
+        if (k < 12u || !ck_hp_num(p->line + 9, 3, &x) || x - 100u > 499u) {
+            return CK_ERR_HTTP_MALFORMED;
         }
-        if (k == 7u) {
-            p->minor_version = (uint8_t)(c - '0');
-            return c == '0' || c == '1' ? CK_OK : CK_ERR_HTTP_MALFORMED;
-        }
-        return c == (uint8_t)"HTTP/1.x "[k] ? CK_OK : CK_ERR_HTTP_MALFORMED;
-    }
-    if (k < 12u) {
-        p->status = (uint16_t)((k == 9u ? 0u : p->status * 10u) + (uint16_t)(c - '0'));
-        return ck_hp_digit((char)c) && (k != 9u || (c >= '1' && c <= '5')) ? CK_OK : CK_ERR_HTTP_MALFORMED;
-    }
-    if (c == '\r') {
-        p->header_count = 0;
-        ck_hp_expect_lf(p, CK_HS_HEADER_START, CK_ERR_HTTP_MALFORMED);
+        p->status = (uint16_t)x;
+        p->state = CK_HS_HEADER_START;
         return p->status == 101u ? CK_ERR_HTTP_UNSUPPORTED : CK_OK;
+    case CK_HS_HEADER_START: /* the empty line */
+        p->header_count = 0; /* counts again in the next head, or in the trailers */
+        if (p->head_done) {
+            p->done = true; /* after the trailers */
+            return CK_OK;
+        }
+        return ck_hp_head_end(p);
+    case CK_HS_HEADER_NAME:
+        return CK_ERR_HTTP_MALFORMED;
+    case CK_HS_HEADER_VALUE:
+        p->state = CK_HS_HEADER_START;
+        return ck_hp_elem(p);
+    case CK_HS_CHUNK_END:
+        p->state = CK_HS_CHUNK_SIZE;
+        return CK_OK;
+    default: /* CK_HS_CHUNK_SIZE */
+        if (k == 0u) {
+            return CK_ERR_HTTP_MALFORMED;
+        }
+        if (p->remaining > p->body_cap - p->body_len) {
+            return CK_ERR_RESPONSE_TOO_LARGE;
+        }
+        /* the last chunk is followed by the trailers */
+        p->state = p->remaining != 0u ? CK_HS_BODY : CK_HS_HEADER_START;
+        return CK_OK;
     }
-    return (k > 12u || c == ' ') && !ck_hp_ctl(c) ? CK_OK : CK_ERR_HTTP_MALFORMED;
 }
 
-/** @brief One byte of a header or trailer line. */
-static ck_err ck_hp_header(ck_http_parser *p, uint8_t c)
+/**
+ * @brief One byte of a line, neither CR nor a control character but HTAB.
+ * CK_ERR_HTTP_MALFORMED in the chunk framing becomes CK_ERR_HTTP_BAD_CHUNK.
+ */
+static ck_err ck_hp_byte(ck_http_parser *p, unsigned c)
 {
     size_t k = p->line_len;
 
     switch (p->state) {
-    case CK_HS_HEADER_START:
-        if (c == '\r') {
-            ck_hp_expect_lf(p, p->trailer ? CK_HS_DONE : CK_HS_HEAD_END, CK_ERR_HTTP_MALFORMED);
-            return CK_OK;
+    case CK_HS_STATUS: /* HTTP/1.x SP 3DIGIT [SP reason]: the digits are read at the line end */
+        if (k < 9u) {
+            if (k == 5u && c - '2' < 8u) {
+                return CK_ERR_HTTP_UNSUPPORTED; /* HTTP/2 and later */
+            }
+            if (k == 7u) {
+                p->minor_version = (c & 1u) != 0u;
+                c |= 1u; /* '0' or '1' */
+            }
+            if (c != (unsigned char)"HTTP/1.1 "[k]) {
+                return CK_ERR_HTTP_MALFORMED;
+            }
+        } else if (k == 12u && c != ' ') {
+            return CK_ERR_HTTP_MALFORMED;
         }
-        if (ck_hp_ows((char)c)) {
+        goto store;
+    case CK_HS_HEADER_START:
+        if (ck_hp_ows(c)) {
             return p->header_count != 0u ? CK_ERR_HTTP_OBS_FOLD : CK_ERR_HTTP_MALFORMED;
         }
         if (++p->header_count > CK_HTTP_MAX_HEADERS) {
@@ -265,94 +263,67 @@ static ck_err ck_hp_header(ck_http_parser *p, uint8_t c)
         /* fall through */
     case CK_HS_HEADER_NAME:
         if (c == ':' && k != 0u) {
-            const char *s = ck_hp_names;
-            unsigned id = CK_HH_CONTENT_LENGTH;
-            p->hdr = CK_HH_OTHER;
-            while (!p->trailer && p->status >= 200u && *s != '\0') {
-                size_t n = (size_t)*s;
-                if (n == k && memcmp(s + 1, p->line, n) == 0) {
-                    p->hdr = (ck_http_hdr_id)id;
-                }
-                s += n + 1u;
-                id++;
-            }
+            /* names are looked up in the final head only, not in trailers */
+            p->hdr = (uint8_t)(!p->head_done && p->status >= 200u ? ck_hp_find(p->line, k, ck_hp_names) : 0u);
             p->line_len = 0;
             p->val_trim = 0;
+            p->elem_start = 0;
             p->state = CK_HS_HEADER_VALUE;
             return CK_OK;
         }
-        if (!ck_hp_tchar(c)) {
+        c -= 0x20u;
+        if (c >= 96u || ((unsigned)ck_hp_tchars[c >> 3] >> (c & 7u) & 1u) == 0u) {
             return CK_ERR_HTTP_MALFORMED;
         }
-        if (k < sizeof p->line) {
-            p->line[k] = ck_lower((char)c);
-        }
-        break;
-    default: /* CK_HS_HEADER_VALUE */
-        if (c == '\r') {
-            ck_hp_expect_lf(p, CK_HS_HEADER_START, CK_ERR_HTTP_MALFORMED);
-            return ck_hp_value_end(p);
-        }
-        if (ck_hp_ctl(c)) {
-            return CK_ERR_HTTP_MALFORMED;
-        }
-        if (!ck_hp_ows((char)c)) {
+        c += 0x20u;
+        goto store;
+    case CK_HS_HEADER_VALUE:
+        if (ck_hp_ows(c)) {
+            if (k == p->elem_start) {
+                return CK_OK; /* OWS before the value or a list element */
+            }
+        } else {
+            if (c == ',' && p->hdr - 1u < 3u) { /* Content-Length, Transfer-Encoding, Connection */
+                ck_err err = ck_hp_elem(p);
+                if (err != CK_OK) {
+                    return err;
+                }
+                p->elem_start = k + 1u;
+            }
             p->val_trim = k + 1u;
-        } else if (k == 0u) {
-            return CK_OK; /* leading OWS */
         }
-        if (k < sizeof p->line - 1u) {
+    store:
+        if (k < sizeof p->line) {
             p->line[k] = (char)c;
         }
         break;
+    case CK_HS_CHUNK_SIZE: {
+        /* up to 16 hex digits; after a ';' line_len counts on from 17 */
+        unsigned d = c - '0';
+        if (k > 16u) {
+            if (k > 16u + CK_HTTP_MAX_CHUNK_EXT) {
+                return CK_ERR_HTTP_MALFORMED;
+            }
+            break;
+        }
+        if (d > 9u) {
+            d = (c | 0x20u) - 'a' + 10u; /* non-hex: 16 or more, or wraps */
+        }
+        if (d < 16u && k < 16u) {
+            /* saturates: a size above SIZE_MAX cannot fit the body anyway */
+            p->remaining = (p->remaining > SIZE_MAX / 16u ? SIZE_MAX / 16u : p->remaining) * 16u + d;
+            break;
+        }
+        if (c != ';' || k == 0u) {
+            return CK_ERR_HTTP_MALFORMED;
+        }
+        k = 16u;
+        break;
+    }
+    default: /* CK_HS_CHUNK_END: only CRLF */
+        return CK_ERR_HTTP_MALFORMED;
     }
     p->line_len = k + 1u;
-    return CK_OK;
-}
-
-/** @brief One byte of a chunk-size line or of the CRLF after chunk data. */
-static ck_err ck_hp_chunk(ck_http_parser *p, uint8_t c)
-{
-    char l = ck_lower((char)c);
-
-    if (p->state == CK_HS_CHUNK_DATA_CR) {
-        if (c != '\r') {
-            return CK_ERR_HTTP_BAD_CHUNK;
-        }
-        ck_hp_expect_lf(p, CK_HS_CHUNK_SIZE, CK_ERR_HTTP_BAD_CHUNK);
-        return CK_OK;
-    }
-    if (p->state == CK_HS_CHUNK_SIZE) {
-        if (ck_hp_digit(l) || (l >= 'a' && l <= 'f')) {
-            if (p->line_len++ == 16u) {
-                return CK_ERR_HTTP_BAD_CHUNK;
-            }
-            /* saturates: a size above SIZE_MAX cannot fit the body anyway */
-            p->remaining = p->remaining > (SIZE_MAX >> 4)
-                               ? SIZE_MAX
-                               : (p->remaining << 4) | (size_t)(ck_hp_digit(l) ? l - '0' : l - 'a' + 10);
-            return CK_OK;
-        }
-        if (p->line_len == 0u) {
-            return CK_ERR_HTTP_BAD_CHUNK;
-        }
-        if (c == ';') {
-            p->state = CK_HS_CHUNK_EXT;
-            p->line_len = 0;
-            return CK_OK;
-        }
-    }
-    if (c == '\r') {
-        if (p->remaining > p->body_cap - p->body_len) {
-            return CK_ERR_RESPONSE_TOO_LARGE;
-        }
-        p->trailer = p->remaining == 0u;
-        ck_hp_expect_lf(p, p->trailer ? CK_HS_HEADER_START : CK_HS_CHUNK_DATA, CK_ERR_HTTP_BAD_CHUNK);
-        return CK_OK;
-    }
-    if (p->state == CK_HS_CHUNK_SIZE || ck_hp_ctl(c) || ++p->line_len > CK_HTTP_MAX_CHUNK_EXT) {
-        return CK_ERR_HTTP_BAD_CHUNK;
-    }
     return CK_OK;
 }
 
@@ -372,12 +343,13 @@ void ck_http_parser_init(ck_http_parser *p, uint8_t *body, size_t body_cap,
 ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, size_t *out_consumed)
 {
     size_t i = 0;
-    ck_err err = p->state == CK_HS_ERROR ? p->err : CK_OK;
+    ck_err err = p->err;
 
-    while (err == CK_OK && i < len && p->state != CK_HS_DONE) {
-        uint8_t c;
-        if (p->state >= CK_HS_BODY_LENGTH && p->state <= CK_HS_CHUNK_DATA) {
+    while (err == CK_OK && !p->done) {
+        unsigned c;
+        if (p->state == CK_HS_BODY) {
             size_t n = len - i;
+            uint8_t *d = p->body + p->body_len;
             if (n > p->remaining) {
                 n = p->remaining;
             }
@@ -385,41 +357,39 @@ ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, s
                 err = CK_ERR_RESPONSE_TOO_LARGE;
                 break;
             }
-            /* data may lie in body[] at or after body + body_len */
-            memmove(p->body + p->body_len, data + i, n);
             p->body_len += n;
             p->remaining -= n;
-            i += n;
-            if (p->remaining == 0u) {
-                p->state = p->state == CK_HS_CHUNK_DATA ? CK_HS_CHUNK_DATA_CR : CK_HS_DONE;
+            /* forward: data may lie in body[] at or after d */
+            while (n-- != 0u) {
+                *d++ = data[i++];
             }
-            continue;
+            if (p->remaining == 0u) {
+                p->state = CK_HS_CHUNK_END;
+                p->done = !p->tok[CK_HT_CHUNKED];
+                continue;
+            }
+        }
+        if (i == len) {
+            break;
         }
         c = data[i++];
         if (++p->head_bytes > CK_HTTP_MAX_HEAD_BYTES) {
             err = CK_ERR_HTTP_HEAD_TOO_LARGE;
-        } else if (p->state == CK_HS_STATUS) {
-            err = ck_hp_status(p, c);
-        } else if (p->state == CK_HS_LF) {
-            if (c != '\n') {
-                err = p->lf_err;
-            } else {
-                p->state = p->next;
-                if (p->state == CK_HS_HEAD_END) {
-                    err = ck_hp_head_end(p);
-                }
-            }
-        } else if (p->state <= CK_HS_HEADER_VALUE) {
-            err = ck_hp_header(p, c);
+        } else if (p->cr) {
+            p->cr = false;
+            err = c == '\n' ? ck_hp_line_end(p) : CK_ERR_HTTP_MALFORMED;
+        } else if (c == '\r') {
+            p->cr = true;
+        } else if ((c < 0x20u && c != '\t') || c == 0x7Fu) {
+            err = CK_ERR_HTTP_MALFORMED;
         } else {
-            err = ck_hp_chunk(p, c);
+            err = ck_hp_byte(p, c);
         }
     }
-    if (err != CK_OK) {
-        p->state = CK_HS_ERROR;
-        p->err = err;
+    if (err == CK_ERR_HTTP_MALFORMED && p->state >= CK_HS_CHUNK_SIZE) {
+        err = CK_ERR_HTTP_BAD_CHUNK;
     }
-    p->done = p->state == CK_HS_DONE;
+    p->err = err;
     if (out_consumed != NULL) {
         *out_consumed = i;
     }
@@ -428,16 +398,12 @@ ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, s
 
 ck_err ck_http_parser_eof(ck_http_parser *p)
 {
-    if (p->state == CK_HS_BODY_CLOSE) {
-        p->state = CK_HS_DONE;
-        p->done = true;
-    }
-    if (p->state == CK_HS_DONE) {
-        return CK_OK;
-    }
-    if (p->state != CK_HS_ERROR) {
-        p->state = CK_HS_ERROR;
-        p->err = CK_ERR_PEER_CLOSED;
+    if (p->err == CK_OK && !p->done) {
+        if (p->state == CK_HS_BODY && !p->has_length && !p->tok[CK_HT_CHUNKED]) {
+            p->done = true; /* the body ended by the close */
+        } else {
+            p->err = CK_ERR_PEER_CLOSED;
+        }
     }
     return p->err;
 }

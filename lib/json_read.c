@@ -3,20 +3,25 @@
  * @brief The JSON reader of ck_json.h. The only file that compiles jsmn.
  *
  * ck_json_parse() lets jsmn tokenize first, then walks the tokens once, in
- * order, and checks the text around and inside each of them, so that every
- * byte of the text is looked at exactly once more:
- *  - a string's contents: no raw control characters, valid UTF-8, `\u`
- *    surrogates only as high-low pairs (jsmn already checks the escapes);
+ * order, looking at every byte of the text once more:
+ *  - inside a string: no raw control characters, valid UTF-8 (the decoder
+ *    of text.c), `\u` surrogates only as high-low pairs; jsmn has checked
+ *    the escapes themselves;
  *  - a primitive: exactly a number (RFC 8259 grammar) or true/false/null;
- *  - the gap before each token, and after the last: whitespace and exactly
- *    the punctuation the token tree calls for (the brackets closing the
- *    containers that end there, then `:` before a value of a key, `,`
- *    before any later member or element), nothing else;
- *  - the tree itself: one top-level object, every key of an object a
- *    string with exactly one value right after it.
- * jsmn, even in strict mode, lets through missing or extra commas and
- * colons, bad numbers and literals, raw control characters, invalid UTF-8
- * and trailing content; all of that shows up as a gap or token mismatch.
+ *  - the tree: one top-level object; a string has exactly one child (its
+ *    value) when it is a member of an object, none elsewhere; nothing
+ *    hangs off a primitive (jsmn's strict mode already makes every member
+ *    of an object a string);
+ *  - the gap before each token and after the last: only whitespace, then
+ *    exactly the separator the tree calls for (`:` before the value of a
+ *    key, `,` before any later member or element, none before a first
+ *    one), and closing brackets only before such a comma or at the end.
+ * jsmn, even in strict mode, lets missing or extra commas and colons, bad
+ * numbers and literals, raw control characters, invalid UTF-8, keys
+ * without values and trailing content through; each of them breaks one of
+ * the rules above. jsmn matches the brackets (type and nesting) itself,
+ * and with the separators in place its parent links are the real tree, so
+ * the gaps need not know which container a bracket closes.
  * The getters rely on the check: they decode strings and numbers without
  * re-validating them.
  */
@@ -42,11 +47,11 @@
 static uint32_t hex4(const char *p)
 {
     uint32_t v = 0;
-    unsigned k;
+    const char *e = p + 4;
 
-    for (k = 0; k < 4u; k++) {
-        unsigned c = (unsigned char)p[k] | 0x20u; /* digits stay, letters to lower case */
-        v = (v << 4) | ((c <= '9') ? c - '0' : c - 'a' + 10u);
+    while (p < e) {
+        unsigned c = (unsigned char)*p++;
+        v = (v << 4) | ((c & 0x0Fu) + 9u * (c >> 6)); /* '0'-'9' 0x3X, 'A'-'F' 0x4X, 'a'-'f' 0x6X */
     }
     return v;
 }
@@ -60,23 +65,24 @@ static uint32_t hex4(const char *p)
  */
 static uint32_t str_next(const char *s, size_t *pi, size_t end)
 {
-    size_t i = *pi;
-    uint32_t u = (unsigned char)s[i];
+    const char *p = s + *pi;
+    uint32_t u = (unsigned char)*p;
+    size_t n;
 
     if (u == '\\') {
-        u = (unsigned char)s[i + 1u];
-        i += 2u;
+        u = (unsigned char)p[1];
+        n = 2;
         if (u == 'u') {
-            u = hex4(s + i);
-            i += 4u;
-            /* A high surrogate and a low one right after it: one character.
-             * s[i] is at most the closing quote, and a backslash before
-             * it opens a complete escape. */
-            if (u - 0xD800u < 0x400u && s[i] == '\\' && s[i + 1u] == 'u') {
-                uint32_t lo = hex4(s + i + 2u) - 0xDC00u;
+            u = hex4(p + 2);
+            n = 6;
+            /* A high surrogate and a low one right after it. p[6] is at
+             * most the closing quote, and a backslash there opens a
+             * complete escape. */
+            if (u - 0xD800u < 0x400u && p[6] == '\\' && p[7] == 'u') {
+                uint32_t lo = hex4(p + 8) - 0xDC00u;
                 if (lo < 0x400u) {
-                    u = 0x10000u + ((u - 0xD800u) << 10) + lo;
-                    i += 6u;
+                    u = ((u - 0xD7C0u) << 10) + lo; /* 0x10000 + (u - 0xD800) * 0x400 + lo */
+                    n = 12;
                 }
             }
         } else {
@@ -87,13 +93,12 @@ static uint32_t str_next(const char *s, size_t *pi, size_t end)
             }
         }
     } else {
-        size_t n = ck_utf8_next(s + i, end - i, &u);
+        n = ck_utf8_next(p, end - *pi, &u);
         if (n == 0u || u < 0x20u) {
             return BAD;
         }
-        i += n;
     }
-    *pi = i;
+    *pi += n;
     return (u - 0xD800u < 0x800u) ? BAD : u;
 }
 
@@ -113,65 +118,43 @@ static const char *digits(const char *p)
  */
 static bool primitive_ok(const char *s, size_t n)
 {
-    const char *p = s;
+    const char *p = "true\0false\0null\0";
     const char *q;
+    unsigned stage = 0; /* 0 integer part, 1 fraction, 2 exponent */
 
-    if (*p == 't' || *p == 'f' || *p == 'n') {
-        q = (*p == 't') ? "true" : (*p == 'f') ? "false" : "null";
-        return strlen(q) == n && memcmp(s, q, n) == 0;
+    /* strncmp() stops at a mismatch and a primitive has no NUL, so on a
+     * match n is at most the word's length. */
+    while (*p != '\0') {
+        if (strncmp(s, p, n) == 0 && p[n] == '\0') {
+            return true;
+        }
+        p += strlen(p) + 1u;
     }
-    if (*p == '-') {
-        p++;
-    }
-    q = digits(p);
-    /* One or more digits, no leading zero. */
-    if (q == p || (*p == '0' && q != p + 1)) {
+    /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?: runs of one or more
+     * digits, the first without a leading zero, joined by `.` then `e`. */
+    p = s + (*s == '-' ? 1 : 0);
+    if (*p == '0' && (unsigned)(p[1] - '0') < 10u) {
         return false;
     }
-    if (*q == '.') {
-        p = q + 1;
-        q = digits(p);
-        if (q == p) {
-            return false;
-        }
-    }
-    if ((*q | 0x20) == 'e') {
-        p = q + 1;
-        if (*p == '+' || *p == '-') {
-            p++;
-        }
-        q = digits(p);
-        if (q == p) {
-            return false;
-        }
-    }
-    return q == s + n;
-}
-
-/**
- * @brief Skip whitespace from @p *pos; when @p c is not 0, then require
- * @p c, step over it and skip whitespace again.
- */
-static bool expect(const char *s, size_t len, size_t *pos, char c)
-{
-    size_t i = *pos;
-
     for (;;) {
-        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
-            i++;
-        }
-        if (c == '\0') {
-            break;
-        }
-        if (i >= len || s[i] != c) {
+        q = digits(p);
+        if (q == p) {
             return false;
         }
-        i++;
-        c = '\0';
+        p = q + 1;
+        if (*q == '.' && stage == 0u) {
+            stage = 1;
+        } else if ((*q | 0x20) == 'e' && stage < 2u) {
+            stage = 2;
+            p += (*p == '+' || *p == '-') ? 1 : 0;
+        } else {
+            return q == s + n;
+        }
     }
-    *pos = i;
-    return true;
 }
+
+/** @brief No separator due (no byte equals it). */
+#define NO_SEP 0x100u
 
 /** @brief The check described at the top of this file, on jsmn's @p count (>= 1) tokens. */
 static bool tokens_ok(const char *s, size_t len, const ck_json_tok *toks, int count)
@@ -180,52 +163,58 @@ static bool tokens_ok(const char *s, size_t len, const ck_json_tok *toks, int co
     int depth = 0;
     int i;
 
-    if (toks[0].type != JSMN_OBJECT) {
-        return false;
-    }
     for (i = 0;; i++) {
-        const ck_json_tok *t = &toks[i];
-        int parent = (i < count) ? t->parent : -1;
-        int a;
-        char sep = '\0';
+        const ck_json_tok *t = &toks[i]; /* not read when i == count */
+        unsigned sep = NO_SEP;
+        bool closes = (i == count);
 
-        /* Close the containers from token i-1 up to (not including) the
-         * parent of token i, which must be one of their ancestors. */
-        for (a = i - 1; a != parent; a = toks[a].parent) {
-            if (a < 0) {
+        if (i == 0) {
+            if (t->type != JSMN_OBJECT) {
                 return false;
             }
-            if (toks[a].type <= JSMN_ARRAY) {
-                if (!expect(s, len, &pos, (toks[a].type == JSMN_OBJECT) ? '}' : ']')) {
-                    return false;
-                }
-                depth--;
-            }
-        }
-        if (i == count) {
-            break;
-        }
-        if (i > 0) {
+        } else if (i < count) {
+            int parent = t->parent;
             jsmntype_t pt;
 
             if (parent < 0) {
                 return false; /* a second top-level value */
             }
             pt = toks[parent].type;
+            /* Nothing hangs off a primitive. A string has one child, its
+             * value (so right after it), when it is a key: jsmn makes every
+             * member of an object a string. Other strings have none. */
+            if (pt == JSMN_PRIMITIVE ||
+                (t->type == JSMN_STRING && t->size != (pt == JSMN_OBJECT ? 1 : 0))) {
+                return false;
+            }
             if (pt == JSMN_STRING) {
-                /* The value of a key, right after it. */
-                if (parent != i - 1 || toks[toks[parent].parent].type != JSMN_OBJECT) {
-                    return false;
-                }
                 sep = ':';
-            } else if (pt == JSMN_PRIMITIVE || (pt == JSMN_OBJECT && t->size != 1)) {
-                return false; /* jsmn makes the members of an object strings */
             } else if (parent != i - 1) {
                 sep = ',';
+                closes = true;
             }
         }
-        if (!expect(s, len, &pos, sep) ||
-            pos + (t->type == JSMN_STRING ? 1u : 0u) != (size_t)t->start) {
+        /* The gap: whitespace, the separator, and before a comma or at
+         * the end the brackets closing the containers that end there
+         * (jsmn has matched them). */
+        for (; pos < len; pos++) {
+            unsigned c = (unsigned char)s[pos];
+            if (c == sep) {
+                sep = NO_SEP;
+                closes = false;
+            } else if (closes && (c == '}' || c == ']')) {
+                depth--;
+            } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                break;
+            }
+        }
+        if (sep != NO_SEP) {
+            return false;
+        }
+        if (i == count) {
+            return pos == len;
+        }
+        if (pos + (t->type == JSMN_STRING ? 1u : 0u) != (size_t)t->start) {
             return false;
         }
         pos = (size_t)t->end;
@@ -248,8 +237,6 @@ static bool tokens_ok(const char *s, size_t len, const ck_json_tok *toks, int co
             pos++; /* the closing quote */
         }
     }
-    (void)expect(s, len, &pos, '\0');
-    return pos == len;
 }
 
 ck_err ck_json_parse(ck_json_doc *doc, const char *json, size_t len,
@@ -283,7 +270,7 @@ ck_err ck_json_parse(ck_json_doc *doc, const char *json, size_t len,
 /** @brief True when @p tok is a token of @p doc of type @p type. */
 static bool tok_is(const ck_json_doc *doc, int tok, jsmntype_t type)
 {
-    return doc != NULL && tok >= 0 && tok < doc->count && doc->toks[tok].type == type;
+    return doc != NULL && (unsigned)tok < (unsigned)doc->count && doc->toks[tok].type == type;
 }
 
 /**
@@ -301,26 +288,27 @@ static size_t unescape(const ck_json_doc *doc, int tok, char *out, size_t cap, c
 
     while (i < end) {
         uint32_t u = str_next(doc->json, &i, end);
-        unsigned m = (u < 0x80u) ? 1u : (u < 0x800u) ? 2u : (u < 0x10000u) ? 3u : 4u;
-        unsigned k = m;
-        unsigned char b[4];
+        unsigned m = 1u + (u >= 0x80u ? 1u : 0u) + (u >= 0x800u ? 1u : 0u) + (u >= 0x10000u ? 1u : 0u);
+        unsigned sh = 6u * (m - 1u);
+        /* Lead byte 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx. */
+        unsigned b = ((0xF0E0C000u >> (8u * m - 8u)) & 0xFFu) | (u >> sh);
 
         if (u == 0u) {
             return SIZE_MAX;
         }
-        while (--k > 0u) {
-            b[k] = (unsigned char)(0x80u | (u & 0x3Fu));
-            u >>= 6;
-        }
-        /* Lead byte 0xxxxxxx, 110xxxxx, 1110xxxx or 11110xxx. */
-        b[0] = (unsigned char)((0xF0E0C000u >> (8u * m - 8u)) | u);
-        for (; k < m; k++, n++) {
-            if (key != NULL && (unsigned char)key[n] != b[k]) {
-                return SIZE_MAX; /* also when key ends: b[k] is never 0 */
+        for (;;) {
+            if (key != NULL && (unsigned char)key[n] != b) {
+                return SIZE_MAX; /* also when key ends: b is never 0 */
             }
             if (n + 1u < cap) {
-                out[n] = (char)b[k];
+                out[n] = (char)b;
             }
+            n++;
+            if (sh == 0u) {
+                break;
+            }
+            sh -= 6u;
+            b = 0x80u | ((u >> sh) & 0x3Fu);
         }
     }
     return (key != NULL && key[n] != '\0') ? SIZE_MAX : n;
@@ -354,16 +342,16 @@ ck_err ck_json_find(const ck_json_doc *doc, int obj, const char *key, int *out_t
 
 ck_err ck_json_tok_string(const ck_json_doc *doc, int tok, char *out, size_t cap, size_t *out_len)
 {
-    ck_err err = CK_ERR_UNEXPECTED_RESPONSE;
-    size_t n = 0;
+    ck_err err;
+    size_t n = SIZE_MAX;
 
     if (out == NULL && cap > 0u) {
         return CK_ERR_INVALID_ARG;
     }
     if (tok_is(doc, tok, JSMN_STRING)) {
         n = unescape(doc, tok, out, cap, NULL);
-        err = (n == SIZE_MAX) ? CK_ERR_UNEXPECTED_RESPONSE : (n >= cap) ? CK_ERR_BUFFER_TOO_SMALL : CK_OK;
     }
+    err = (n == SIZE_MAX) ? CK_ERR_UNEXPECTED_RESPONSE : (n >= cap) ? CK_ERR_BUFFER_TOO_SMALL : CK_OK;
     if (err != CK_OK) {
         n = 0;
     }
@@ -377,16 +365,20 @@ ck_err ck_json_tok_string(const ck_json_doc *doc, int tok, char *out, size_t cap
 }
 
 /**
- * @brief ck_json_find() where an absent key is CK_ERR_UNEXPECTED_RESPONSE
- * (@p out_tok is then -1), and the value must be of @p type unless that is
- * JSMN_UNDEFINED.
+ * @brief ck_json_find() for a member whose value must be a primitive: an
+ * absent key or another type is CK_ERR_UNEXPECTED_RESPONSE. On CK_OK,
+ * @p text is its text.
  */
-static ck_err find_typed(const ck_json_doc *doc, int obj, const char *key, jsmntype_t type, int *out_tok)
+static ck_err find_primitive(const ck_json_doc *doc, int obj, const char *key, const char **text)
 {
-    ck_err err = ck_json_find(doc, obj, key, out_tok);
+    int tok;
+    ck_err err = ck_json_find(doc, obj, key, &tok);
 
-    if (err == CK_OK && (*out_tok < 0 || (type != JSMN_UNDEFINED && doc->toks[*out_tok].type != type))) {
-        err = CK_ERR_UNEXPECTED_RESPONSE;
+    if (err == CK_OK) {
+        if (tok < 0 || doc->toks[tok].type != JSMN_PRIMITIVE) {
+            return CK_ERR_UNEXPECTED_RESPONSE;
+        }
+        *text = doc->json + doc->toks[tok].start;
     }
     return err;
 }
@@ -395,55 +387,60 @@ ck_err ck_json_get_string(const ck_json_doc *doc, int obj, const char *key,
                           char *out, size_t cap, size_t *out_len)
 {
     int tok;
-    ck_err err = find_typed(doc, obj, key, JSMN_UNDEFINED, &tok);
-    ck_err err2 = ck_json_tok_string(doc, tok, out, cap, out_len); /* tok -1: clears out */
+    ck_err err = ck_json_find(doc, obj, key, &tok);
+    /* Absent (tok -1) or not a string: UNEXPECTED_RESPONSE, and out cleared. */
+    ck_err err2 = ck_json_tok_string(doc, tok, out, cap, out_len);
 
     return (err != CK_OK) ? err : err2;
 }
 
 ck_err ck_json_get_bool(const ck_json_doc *doc, int obj, const char *key, bool *out)
 {
-    int tok;
-    ck_err err = (out != NULL) ? find_typed(doc, obj, key, JSMN_PRIMITIVE, &tok) : CK_ERR_INVALID_ARG;
+    const char *s;
+    ck_err err = (out != NULL) ? find_primitive(doc, obj, key, &s) : CK_ERR_INVALID_ARG;
 
     if (err == CK_OK) {
-        char c = doc->json[doc->toks[tok].start];
-        if (c != 't' && c != 'f') {
+        if (*s != 't' && *s != 'f') {
             return CK_ERR_UNEXPECTED_RESPONSE;
         }
-        *out = (c == 't');
+        *out = (*s == 't');
     }
     return err;
 }
 
 ck_err ck_json_get_int(const ck_json_doc *doc, int obj, const char *key, int64_t *out)
 {
-    int tok;
-    ck_err err = (out != NULL) ? find_typed(doc, obj, key, JSMN_PRIMITIVE, &tok) : CK_ERR_INVALID_ARG;
     const char *s;
-    const char *e;
+    ck_err err = (out != NULL) ? find_primitive(doc, obj, key, &s) : CK_ERR_INVALID_ARG;
     uint64_t mag = 0;
-    bool neg;
+    unsigned neg;
+    unsigned k;
 
     if (err != CK_OK) {
         return err;
     }
-    s = doc->json + doc->toks[tok].start;
-    e = doc->json + doc->toks[tok].end;
-    neg = (*s == '-');
-    s += neg ? 1 : 0;
-    /* Checked grammar: no leading zeros, so 19 digits or fewer cannot wrap
-     * a uint64_t. A fraction, exponent or literal stops digits(). */
-    if (e - s > 19 || digits(s) != e) {
+    neg = (*s == '-') ? 1u : 0u;
+    s += neg;
+    /* Checked grammar: the token ends at a byte that is no digit, and with
+     * no leading zeros 19 digits cannot wrap a uint64_t. A fraction,
+     * exponent or literal is not a digit. */
+    for (k = 0; (unsigned)(s[k] - '0') < 10u; k++) {
+        if (k == 19u) {
+            return CK_ERR_UNEXPECTED_RESPONSE;
+        }
+        mag = mag * 10u + (unsigned)(s[k] - '0');
+    }
+    if (k == 0u || (s[k] | 0x20) == 'e' || s[k] == '.') {
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
-    while (s < e) {
-        mag = mag * 10u + (unsigned)(*s++ - '0');
+    if (mag == 0u) {
+        neg = 0; /* -0 */
     }
-    if (mag > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) {
+    mag -= neg; /* a negative value as -mag - 1 */
+    if ((mag >> 63) != 0u) {
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
-    *out = (int64_t)(neg ? 0u - mag : mag);
+    *out = (neg != 0u) ? -(int64_t)mag - 1 : (int64_t)mag;
     return CK_OK;
 }
 
@@ -455,14 +452,14 @@ ck_err ck_json_array_at(const ck_json_doc *doc, int arr, int index, int *out_tok
         return CK_ERR_INVALID_ARG;
     }
     *out_tok = -1;
-    if (!tok_is(doc, arr, JSMN_ARRAY) || index < 0 || index >= doc->toks[arr].size) {
+    if (!tok_is(doc, arr, JSMN_ARRAY) || (unsigned)index >= (unsigned)doc->toks[arr].size) {
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
-    for (i = arr + 1; i < doc->count; i++) {
-        if (doc->toks[i].parent == arr && index-- == 0) {
-            *out_tok = i;
-            break;
-        }
+    /* The array has `size` children, all after it. */
+    i = arr + 1;
+    while (doc->toks[i].parent != arr || index-- > 0) {
+        i++;
     }
+    *out_tok = i;
     return CK_OK;
 }

@@ -10,41 +10,37 @@
  */
 #include "ck_text.h"
 
+#include <string.h>
+
 size_t ck_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
     uint32_t c = p[0];
-    size_t more;
+    size_t len = 1;
     size_t k;
 
     if (c >= 0x80u) {
+        len = (c >= 0xF0u) ? 4u : (c >= 0xE0u) ? 3u : 2u;
         /* C0, C1 (always overlong), F5..FF and continuation bytes cannot lead. */
-        if (c - 0xC2u > 0xF4u - 0xC2u) {
+        if (c - 0xC2u > 0xF4u - 0xC2u || n < len) {
             return 0;
         }
-        more = (c >= 0xF0u) ? 3u : (c >= 0xE0u) ? 2u : 1u;
-        if (n <= more) {
-            return 0;
-        }
-        c &= 0x3Fu >> more;
-        for (k = 1; k <= more; k++) {
+        c &= 0x7Fu >> len;
+        for (k = 1; k < len; k++) {
             uint32_t d = p[k] ^ 0x80u;
             if (d > 0x3Fu) {
                 return 0;
             }
             c = (c << 6) | d;
         }
-        /* Overlong (the shortest form of 2 bytes is assured by the C2 lead),
-         * past U+10FFFF, or a surrogate. */
-        if (c < (1u << (5u * more + 1u)) || c > 0x10FFFFu || c - 0xD800u < 0x800u) {
+        /* Overlong (below 0x800 or 0x10000; the C2 lead rules it out for
+         * 2 bytes), past U+10FFFF, or a surrogate. */
+        if (c < (1u << (5u * len - 4u)) || c > 0x10FFFFu || c - 0xD800u < 0x800u) {
             return 0;
         }
-        n = more + 1u;
-    } else {
-        n = 1;
     }
     *cp = c;
-    return n;
+    return len;
 }
 
 bool ck_utf8_valid(const char *s, size_t n)
@@ -82,9 +78,9 @@ char ck_lower(char c)
 size_t ck_u64_to_dec(uint64_t v, char *out)
 {
     /* Bit-serial division by 10 (no 64-bit division routine on a 32-bit
-     * target); the digits come least significant first and are reversed. */
-    size_t n = 0;
-    size_t i;
+     * target), the digits filled in from the end of tmp. */
+    char tmp[20];
+    char *p = tmp + sizeof tmp;
 
     do {
         unsigned r = 0;
@@ -98,14 +94,10 @@ size_t ck_u64_to_dec(uint64_t v, char *out)
                 v |= 1u;
             }
         }
-        out[n++] = (char)('0' + r);
+        *--p = (char)('0' + r);
     } while (v != 0u);
-    for (i = 0; i < n / 2u; i++) {
-        char t = out[i];
-        out[i] = out[n - 1u - i];
-        out[n - 1u - i] = t;
-    }
-    return n;
+    memcpy(out, p, (size_t)(tmp + sizeof tmp - p));
+    return (size_t)(tmp + sizeof tmp - p);
 }
 
 bool ck_nonempty(const char *s)

@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# `make demo`: the kiosk example against the mock issuer, over real TLS on loopback.
-#   scripts/demo.sh [BUILD_DIR]      (make demo builds BUILD_DIR/kiosk and ck-mock-issuer first)
+# `make demo`: the kiosk examples against the mock issuer, over real TLS on loopback.
+#   scripts/demo.sh [BUILD_DIR]      (make demo builds BUILD_DIR/kiosk, kiosk_v1 and
+#                                     ck-mock-issuer first)
 # Makes a throwaway CA and server certificate and throwaway credentials in a
 # temporary folder, starts the mock on 127.0.0.1 with a free port, runs the
-# kiosk's four steps, stops the mock and removes the folder. Exit status: the
-# kiosk's (0 when all four steps succeeded); non-zero on any failure.
+# kiosk's four v2 steps (card, 3DS enroll, contact details, re-associate),
+# then the v1 kiosk's four steps (3DS program: enroll, get, update,
+# unenroll, each with an idempotency key journaled first), stops the mock and
+# removes the folder. Exit status: 0 when all eight steps succeeded;
+# non-zero on any failure.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${1:-build}
 kiosk=$build/kiosk
+kiosk_v1=$build/kiosk_v1
 mock=$build/ck-mock-issuer
 ready_timeout_s=${DEMO_READY_TIMEOUT_S:-15}
 
 say() { printf 'demo: %s\n' "$*"; }
 die() { printf 'demo: error: %s\n' "$*" >&2; exit 1; }
 
-for bin in "$kiosk" "$mock"; do
+for bin in "$kiosk" "$kiosk_v1" "$mock"; do
   [ -x "$bin" ] || die "$bin is missing (run 'make demo')"
 done
 
@@ -73,6 +78,20 @@ if [ "$status" -ne 0 ]; then
   sed 's/^/  /' "$tmp/mock.log" >&2 || true
   die "the kiosk failed (exit $status)"
 fi
+
+# 4. The v1 kiosk: the 3DS program API v1 on the provider's {{baseUrl}} (here the
+#    mock's root), API key only, every call's idempotency key journaled first.
+say "running the v1 kiosk against https://localhost:$port (3DS program API v1)"
+echo
+CK_API_KEY=$api_key \
+  "$kiosk_v1" --base-url "https://localhost:$port" --ca-file "$tmp/certs/ca.pem" \
+  --journal "$tmp/kiosk_v1.journal" || status=$?
+echo
+if [ "$status" -ne 0 ]; then
+  say "the mock issuer's log:"
+  sed 's/^/  /' "$tmp/mock.log" >&2 || true
+  die "the v1 kiosk failed (exit $status)"
+fi
 say "the mock issuer saw:"
 sed 's/^/  /' "$tmp/mock.log"
-say "done: all four steps succeeded; stopping the mock issuer"
+say "done: all four v2 steps and all four v1 steps succeeded; stopping the mock issuer"

@@ -10,7 +10,7 @@ want=(build-essential pkg-config libjsmn-dev libcmocka-dev libmbedtls-dev openss
 for group in "$@"; do
   case "$group" in
     host) ;;
-    cross) want+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi) ;;
+    cross) want+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm liblwip-dev) ;;
     tools) want+=(clang valgrind cppcheck clang-tidy) ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
   esac

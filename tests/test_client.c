@@ -490,8 +490,9 @@ static void test_strerror_names(void **state)
     assert_string_equal(ck_strerror(CK_ERR_OUTCOME_UNKNOWN), "CK_ERR_OUTCOME_UNKNOWN");
     assert_string_equal(ck_strerror(CK_ERR_TLS_VERIFY), "CK_ERR_TLS_VERIFY");
     assert_string_equal(ck_strerror(CK_ERR_HTTP_OBS_FOLD), "CK_ERR_HTTP_OBS_FOLD");
-    assert_string_equal(ck_strerror((ck_err)300), "CK_ERR_UNKNOWN");
-    assert_string_equal(ck_strerror((ck_err)-1), "CK_ERR_UNKNOWN");
+    /* Values no error has (kept within one byte: arm-none-eabi packs enums). */
+    assert_string_equal(ck_strerror((ck_err)99), "CK_ERR_UNKNOWN");
+    assert_string_equal(ck_strerror((ck_err)5), "CK_ERR_UNKNOWN");
 }
 
 int main(void)

@@ -184,8 +184,9 @@ static void test_prefix_length_is_used(void **state)
 static void test_header_injection(void **state)
 {
     static const char *const bad_values[] = {
-        "a\r\nX-Evil: 1", "a\rb", "a\nb", "a\x01", "\x1b[0m", "a\x7f",
+        "a\r\nX-Evil: 1", "a\rb", "a\nb", "a\x01", "\x1b[0m", "a\x7f", "\x1f",
     };
+    static const char nul_value[] = "a\0b";
     ck_http_header hdr = {"X-A", NULL, NULL};
     ck_http_request_head h = base_head();
     size_t i;
@@ -201,13 +202,18 @@ static void test_header_injection(void **state)
         assert_invalid(&h);
         hdr.value_prefix = NULL;
     }
+    /* a NUL ends a C string: what follows it is not written */
+    hdr.value = nul_value;
+    assert_head(&h, "GET /v2/cards HTTP/1.1\r\nHost: api.example.com\r\nUser-Agent: cardkit/" CK_VERSION_STRING
+                    "\r\nX-A: a\r\nConnection: keep-alive\r\n\r\n");
 }
 
-static void test_bad_header_names(void **state)
+/* Method, host, path and names are validated by the callers; the writer
+ * keeps only the backstop: no control byte, no space. */
+
+static void test_backstop_names(void **state)
 {
-    static const char *const bad_names[] = {
-        "", "X A", "X:A", "X-A\r\n", "X(A)", "X\xC3\xA9", "X\t", NULL,
-    };
+    static const char *const bad_names[] = {"X A", "X-A\r\nX-Evil", "X\n", "X\t", "X\x7f", "\x01"};
     ck_http_header hdr = {NULL, "v", NULL};
     ck_http_request_head h = base_head();
     size_t i;
@@ -218,44 +224,31 @@ static void test_bad_header_names(void **state)
         hdr.name = bad_names[i];
         assert_invalid(&h);
     }
+    /* anything else is copied as it is */
     hdr.name = "X-Ok_!#$%&'*+.^`|~9";
-    assert_int_equal(write_cap(&h, BUF_MAX, &i), CK_OK);
-    h.headers = NULL;
-    assert_invalid(&h);
+    assert_head(&h, "GET /v2/cards HTTP/1.1\r\nHost: api.example.com\r\nUser-Agent: cardkit/" CK_VERSION_STRING
+                    "\r\nX-Ok_!#$%&'*+.^`|~9: v\r\nConnection: keep-alive\r\n\r\n");
 }
 
-static void test_bad_method(void **state)
+static void test_backstop_method_and_host(void **state)
 {
-    static const char *const bad[] = {"", "get", "Post", "PO ST", "GET\r\n", "GET/", NULL};
+    static const char *const bad[] = {"PO ST", "GET\r\n", "GET\t", "G\x7f", "a b", "h\r\nX: y", "h\n", "h\x01"};
     ck_http_request_head h = base_head();
     size_t i;
     (void)state;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        h = base_head();
         h.method = bad[i];
         assert_invalid(&h);
-    }
-}
-
-static void test_bad_host(void **state)
-{
-    static const char *const bad[] = {
-        "", "a b", "host:80", "a/b", "a_b", "[::1", "[]", "[zz::1]", "::1", "h\r\nX: y", "user@h", "[::1]]",
-        "[:[:1]", "[::1]:443", "x[::1]", NULL,
-    };
-    ck_http_request_head h = base_head();
-    size_t i;
-    (void)state;
-    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        h = base_head();
         h.host = bad[i];
         assert_invalid(&h);
     }
 }
 
-static void test_bad_path_and_prefix(void **state)
+static void test_backstop_path_and_prefix(void **state)
 {
-    static const char *const bad[] = {
-        "", "v2/cards", "/a b", "/a#frag", "/a\r\nX: y", "/a\"b", "/a<b>", "/a\\b", "/\xC3\xA9", NULL,
-    };
+    static const char *const bad[] = {"/a b", "/a\r\nX: y", "/a\rb", "/a\nb", "/a\tb", "/a\x01", "/a\x7f", " /"};
     static const char nul_prefix[] = "/card\0x";
     ck_http_request_head h = base_head();
     size_t i;
@@ -268,15 +261,18 @@ static void test_bad_path_and_prefix(void **state)
     h.path_prefix = "/card issuance";
     h.path_prefix_len = strlen(h.path_prefix);
     assert_invalid(&h);
+    /* the prefix has a length: a NUL in it is a byte like any other */
     h.path_prefix = nul_prefix;
     h.path_prefix_len = sizeof nul_prefix - 1u;
     assert_invalid(&h);
-    h.path_prefix = NULL;
-    h.path_prefix_len = 3;
-    assert_invalid(&h);
-    h.path_prefix_len = 0;
+    h.path_prefix = "/p\r\n";
+    h.path_prefix_len = 2;
+    assert_head(&h, "GET /p/v2/cards HTTP/1.1\r\nHost: api.example.com\r\nUser-Agent: cardkit/" CK_VERSION_STRING
+                    "\r\nConnection: keep-alive\r\n\r\n");
+    h = base_head();
     h.path = "/a-b._~%20!$&'()*+,;=:@/?q=1/2";
-    assert_int_equal(write_cap(&h, BUF_MAX, &i), CK_OK);
+    assert_head(&h, "GET /a-b._~%20!$&'()*+,;=:@/?q=1/2 HTTP/1.1\r\nHost: api.example.com\r\nUser-Agent: cardkit/"
+                    CK_VERSION_STRING "\r\nConnection: keep-alive\r\n\r\n");
 }
 
 static void test_buffer_exact_and_short(void **state)
@@ -316,10 +312,9 @@ int main(void)
         cmocka_unit_test(test_null_value_header_left_out),
         cmocka_unit_test(test_prefix_length_is_used),
         cmocka_unit_test(test_header_injection),
-        cmocka_unit_test(test_bad_header_names),
-        cmocka_unit_test(test_bad_method),
-        cmocka_unit_test(test_bad_host),
-        cmocka_unit_test(test_bad_path_and_prefix),
+        cmocka_unit_test(test_backstop_names),
+        cmocka_unit_test(test_backstop_method_and_host),
+        cmocka_unit_test(test_backstop_path_and_prefix),
         cmocka_unit_test(test_buffer_exact_and_short),
         cmocka_unit_test(test_null_arguments),
     };

@@ -343,6 +343,23 @@ static void test_lost_answer_gives_up_inside_deadline(void **state)
     assert_true(res.elapsed_ms <= CK_DEFAULT_TIMEOUT_MS);
 }
 
+static void test_lost_answer_then_no_connection_is_outcome_unknown(void **state)
+{
+    /* Attempt 1 is sent and its answer lost; the resends cannot connect.
+     * The enroll may have been applied: that, not "not sent", is the outcome. */
+    static const ck_lb_step steps[] = {CK_EOF(), CK_CONNECT_FAIL(CK_ERR_CONNECT), CK_CONNECT_FAIL(CK_ERR_CONNECT)};
+    static ck_fixture f;
+    ck_v1_req req;
+    ck_result res;
+    (void)state;
+
+    v1_setup(&f, steps, 3, &req);
+    assert_int_equal(ck_v1_3ds_enroll(&f.client, &req, &res), CK_ERR_OUTCOME_UNKNOWN);
+    assert_int_equal(res.progress, CK_PROGRESS_SENT);
+    assert_int_equal(res.cause, CK_ERR_CONNECT);
+    assert_int_equal(res.attempts, 3);
+}
+
 static void test_power_cut_replay_uses_stored_key(void **state)
 {
     /* Boot 1: the key is made and stored before sending; the answer never
@@ -385,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_request_id_new_differs),
         cmocka_unit_test(test_lost_answer_resent_with_same_key),
         cmocka_unit_test(test_lost_answer_gives_up_inside_deadline),
+        cmocka_unit_test(test_lost_answer_then_no_connection_is_outcome_unknown),
         cmocka_unit_test(test_power_cut_replay_uses_stored_key),
     };
     return cmocka_run_group_tests_name("v1_api", tests, NULL, NULL);

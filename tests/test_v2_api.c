@@ -422,9 +422,8 @@ static void test_numeric_code_copied_as_text(void **state)
 static void test_long_message_flagged_not_copied(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(
-        "HTTP/1.1 400 Bad Request\r\nContent-Length: 151\r\n\r\n"
-        "{\"code\":\"BAD\",\"message\":\"0123456789012345678901234567890123456789012345678901234567890123456789"
-        "012345678901234567890123456789012345678901234567890123\"}")};
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 227\r\n\r\n"
+        "{\"code\":\"BAD\",\"message\":\"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\"}")};
     static ck_fixture f;
     ck_3ds_req r = {"card1", "ch1"};
     ck_result res;

@@ -38,12 +38,13 @@
  *
  * One token per object, array, key and value (about 20 bytes each). The
  * largest documented v2 response needs 7; a v1 GET with n entries needs
- * 9 + 7n. More tokens than this is CK_ERR_JSON_TOO_MANY_TOKENS.
+ * 9 + 7n, so the default holds a GET of up to 4 entries. More tokens than
+ * this is CK_ERR_JSON_TOO_MANY_TOKENS.
  *
- * Possible values: 8 .. 65535. Default value: 32.
+ * Possible values: 8 .. 65535. Default value: 40.
  */
 #ifndef CK_JSON_MAX_TOKENS
-#define CK_JSON_MAX_TOKENS 32u
+#define CK_JSON_MAX_TOKENS 40u
 #endif
 
 /**
@@ -99,10 +100,10 @@
  * @brief Size of the result's copy of the API `message` string (with NUL).
  * A longer message is not copied and ck_result::api_message_truncated is set.
  *
- * Possible values: 16 .. 1024. Default value: 96.
+ * Possible values: 16 .. 1024. Default value: 128.
  */
 #ifndef CK_API_MESSAGE_MAX
-#define CK_API_MESSAGE_MAX 96u
+#define CK_API_MESSAGE_MAX 128u
 #endif
 
 /**

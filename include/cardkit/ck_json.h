@@ -63,9 +63,9 @@ typedef struct ck_json_writer {
     size_t cap;         /**< private */
     size_t len;         /**< private: bytes needed so far (may exceed cap) */
     ck_err err;         /**< private: first error */
-    uint32_t is_object; /**< private: bit n set when level n (1 = outermost) is an object */
+    uint16_t is_object; /**< private: bit n set when level n + 1 (1 = outermost) is an object */
     uint8_t depth;      /**< private: open objects and arrays */
-    uint8_t state;      /**< private: first item, next item, after a key, or done */
+    uint8_t state;      /**< private: at the innermost level, nothing yet, something, or a key */
 } ck_json_writer;
 
 /**
@@ -161,6 +161,9 @@ typedef struct ck_json_doc {
  * @param tok_cap Its length.
  * @return CK_OK, CK_ERR_JSON_MALFORMED (also for a top-level value that is
  *         not an object), CK_ERR_JSON_TOO_MANY_TOKENS, CK_ERR_INVALID_ARG.
+ *         jsmn tokenizes before the rest of the check: when it runs out of
+ *         tokens first, the result is CK_ERR_JSON_TOO_MANY_TOKENS even for
+ *         text that is malformed too.
  * Does not block.
  */
 ck_err ck_json_parse(ck_json_doc *doc, const char *json, size_t len,

@@ -601,8 +601,12 @@ ck_err ck_tls_init(ck_tls *tls, const ck_tls_config *cfg, const ck_transport *in
     if (cfg->ca_pem != NULL) {
         ret = mbedtls_x509_crt_parse(&tls->ca, cfg->ca_pem, cfg->ca_pem_len);
     } else {
+#if defined(MBEDTLS_FS_IO)
         ret = mbedtls_x509_crt_parse_file(&tls->ca, cfg->ca_file != NULL ? cfg->ca_file
                                                                          : CK_TLS_DEFAULT_CA_FILE);
+#else
+        return CK_ERR_INVALID_ARG; /* mbedTLS without a file system: give ca_pem */
+#endif
     }
     /* ret > 0: that many certificates of a bundle did not parse; the rest did. */
     if (ret < 0 || tls->ca.version == 0) {
@@ -618,6 +622,16 @@ ck_err ck_tls_init(ck_tls *tls, const ck_tls_config *cfg, const ck_transport *in
                                     MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
         return CK_ERR_TLS;
     }
+#if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) && MBEDTLS_SSL_IN_CONTENT_LEN < 16384
+    /* Small record buffers (a constrained board): ask the server for records
+     * that fit them (RFC 6066 max_fragment_length). */
+    if (mbedtls_ssl_conf_max_frag_len(&tls->conf, MBEDTLS_SSL_IN_CONTENT_LEN >= 4096   ? MBEDTLS_SSL_MAX_FRAG_LEN_4096
+                                                  : MBEDTLS_SSL_IN_CONTENT_LEN >= 2048 ? MBEDTLS_SSL_MAX_FRAG_LEN_2048
+                                                  : MBEDTLS_SSL_IN_CONTENT_LEN >= 1024 ? MBEDTLS_SSL_MAX_FRAG_LEN_1024
+                                                                                       : MBEDTLS_SSL_MAX_FRAG_LEN_512) != 0) {
+        return CK_ERR_TLS;
+    }
+#endif
     mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->ca, NULL);
     mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &tls->drbg);

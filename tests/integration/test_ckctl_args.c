@@ -335,12 +335,20 @@ static void test_synopsis_matches_contract(void **state)
         "contact update --cardholder ID --call-prefix P --mobile DIGITS --email E --dob YYYY-MM-DD "
         "--address TEXT --city C --state S --post-code PC --country CC --security-index N "
         "--security-answer TEXT",
+        "v1 3ds enroll --product-id ID --cardholder-id ID --wallet-id ID --card-id ID [--client-id ID] "
+        "[--request-id KEY] --otp EMAIL|SMS",
+        "v1 3ds get --product-id ID --cardholder-id ID --wallet-id ID --card-id ID [--client-id ID] "
+        "[--request-id KEY]",
+        "v1 3ds update --product-id ID --cardholder-id ID --wallet-id ID --card-id ID [--client-id ID] "
+        "[--request-id KEY] --otp EMAIL|SMS",
+        "v1 3ds unenroll --product-id ID --cardholder-id ID --wallet-id ID --card-id ID [--client-id ID] "
+        "[--request-id KEY]",
     };
     char buf[512];
     size_t i;
 
     (void)state;
-    assert_int_equal(ckctl_command_count, 4);
+    assert_int_equal(ckctl_command_count, 8);
     for (i = 0; i < ckctl_command_count; i++) {
         ckctl_synopsis(&ckctl_commands[i], buf, sizeof buf);
         assert_string_equal(buf, contract[i]);
@@ -355,9 +363,9 @@ static void test_every_request_field_has_an_option(void **state)
     static const char *const contact_fields[] = {
         "cardholder_id", "call_prefix", "mobile", "email", "date_of_birth", "address_line", "city",
         "state", "post_code", "country_code", "security_index", "security_answer"};
-    const ckctl_command *card = ckctl_find_command("card", "apply");
-    const ckctl_command *contact = ckctl_find_command("contact", "update");
-    const ckctl_command *enroll = ckctl_find_command("3ds", "enroll");
+    const ckctl_command *card = ckctl_find_command(NULL, "card", "apply");
+    const ckctl_command *contact = ckctl_find_command(NULL, "contact", "update");
+    const ckctl_command *enroll = ckctl_find_command(NULL, "3ds", "enroll");
     size_t i;
 
     (void)state;
@@ -372,6 +380,163 @@ static void test_every_request_field_has_an_option(void **state)
     assert_string_equal(ckctl_find_field(card, "transaction_amount_limit")->name, "--txn-limit");
     assert_string_equal(ckctl_find_field(enroll, "card_id")->name, "--card");
     assert_null(ckctl_find_field(enroll, "mobile"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* v1                                                                       */
+/* ------------------------------------------------------------------------ */
+
+#define V1_IDS "--product-id", "P", "--cardholder-id", "H", "--wallet-id", "W", "--card-id", "C"
+
+static void test_parse_v1_commands(void **state)
+{
+    ckctl_args a;
+    char msg[160];
+    ck_v1_req req;
+    const char *field = NULL;
+
+    (void)state;
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("--base-url", "https://h:8443/pfx", "v1", "3ds", "enroll", V1_IDS,
+                                       "--otp", "SMS", "--client-id", "CL", "--request-id", "key-1")),
+                     CKCTL_PARSE_OK);
+    assert_int_equal(a.command->id, CKCTL_CMD_V1_ENROLL);
+    assert_string_equal(a.command->operation, "v1.3ds.enroll");
+    assert_string_equal(a.base_url, "https://h:8443/pfx");
+    assert_string_equal(a.v1.product_id, "P");
+    assert_string_equal(a.v1.cardholder_id, "H");
+    assert_string_equal(a.v1.wallet_id, "W");
+    assert_string_equal(a.v1.card_id, "C");
+    assert_string_equal(a.v1.client_id, "CL");
+    assert_string_equal(a.v1.request_id, "key-1");
+    assert_string_equal(a.v1.otp, "SMS");
+    assert_int_equal(ckctl_v1_request(&a, &req, &field), CK_OK);
+    assert_int_equal(req.otp, CK_OTP_SMS);
+    assert_string_equal(req.request_id, "key-1");
+    assert_string_equal(req.card_id, "C");
+    assert_string_equal(req.client_id, "CL");
+
+    /* Without --request-id the key is left "" for the library to make. */
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("v1", "3ds", "get", V1_IDS, "--base-url", "https://h")),
+                     CKCTL_PARSE_OK);
+    assert_int_equal(a.command->id, CKCTL_CMD_V1_GET);
+    assert_null(a.v1.otp);
+    assert_null(a.v1.client_id);
+    assert_int_equal(ckctl_v1_request(&a, &req, &field), CK_OK);
+    assert_string_equal(req.request_id, "");
+    assert_int_equal(req.otp, CK_OTP_NONE);
+    assert_null(req.client_id);
+
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("--base-url", "https://h", "v1", "3ds", "update", V1_IDS, "--otp=EMAIL")),
+                     CKCTL_PARSE_OK);
+    assert_int_equal(a.command->id, CKCTL_CMD_V1_UPDATE);
+    assert_int_equal(ckctl_v1_request(&a, &req, &field), CK_OK);
+    assert_int_equal(req.otp, CK_OTP_EMAIL);
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("--base-url", "https://h", "v1", "3ds", "unenroll", V1_IDS)),
+                     CKCTL_PARSE_OK);
+    assert_int_equal(a.command->id, CKCTL_CMD_V1_UNENROLL);
+    assert_int_equal(parse_words(&a, msg, sizeof msg, WORDS("v1", "3ds", "get", "--help")), CKCTL_PARSE_HELP);
+    assert_int_equal(a.command->id, CKCTL_CMD_V1_GET);
+    assert_int_equal(parse_words(&a, msg, sizeof msg, WORDS("v1", "--help")), CKCTL_PARSE_HELP);
+    assert_int_equal(parse_words(&a, msg, sizeof msg, WORDS("help", "v1", "3ds", "enroll")), CKCTL_PARSE_HELP);
+    assert_int_equal(a.command->id, CKCTL_CMD_V1_ENROLL);
+    /* The v2 words still find the v2 commands. */
+    assert_int_equal(ckctl_find_command(NULL, "3ds", "update")->id, CKCTL_CMD_3DS_UPDATE);
+    assert_int_equal(ckctl_find_command("v1", "3ds", "update")->id, CKCTL_CMD_V1_UPDATE);
+    assert_null(ckctl_find_command(NULL, "3ds", "get"));
+    assert_null(ckctl_find_command("v1", "card", "apply"));
+}
+
+static void test_parse_v1_errors(void **state)
+{
+    ckctl_args a;
+    char msg[160];
+    ck_v1_req req;
+    const char *field = NULL;
+
+    (void)state;
+    expect_usage(WORDS("v1", "3ds", "get", V1_IDS), "need --base-url");
+    expect_usage(WORDS("--env", "production", "v1", "3ds", "get", V1_IDS), "v1 commands need --base-url");
+    expect_usage(WORDS("--base-url", "http://h", "v1", "3ds", "get", V1_IDS), "only https://");
+    expect_usage(WORDS("--base-url", "https://h/issuing/api/v1/card/3DS", "v1", "3ds", "get", V1_IDS),
+                 "before /issuing/api/v1");
+    expect_usage(WORDS("--base-url", "https://h", "v1", "3ds", "enroll", V1_IDS), "missing --otp");
+    expect_usage(WORDS("--base-url", "https://h", "v1", "3ds", "get", V1_IDS, "--otp", "SMS"),
+                 "unknown option --otp for 'v1 3ds get'");
+    expect_usage(WORDS("--base-url", "https://h", "v1", "3ds", "unenroll", V1_IDS, "--otp", "SMS"),
+                 "unknown option --otp for 'v1 3ds unenroll'");
+    expect_usage(WORDS("--base-url", "https://h", "v1", "3ds", "get", "--product-id", "P", "--cardholder-id",
+                       "H", "--card-id", "C"),
+                 "missing --wallet-id");
+    expect_usage(WORDS("--base-url", "https://h", "v1", "3ds", "get", V1_IDS, "--card-id", "D"),
+                 "--card-id given twice");
+    expect_usage(WORDS("v1"), "'v1' needs two more command words");
+    expect_usage(WORDS("v1", "3ds"), "'v1 3ds' needs a third command word");
+    expect_usage(WORDS("v1", "3ds", "delete"), "unknown command 'v1 3ds delete'");
+    expect_usage(WORDS("v1", "card"), "unknown command 'v1 card'");
+    expect_usage(WORDS("3ds", "get"), "unknown command '3ds get'");
+
+    /* What ckctl checks itself: the OTP method's spelling and the key's form. */
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("--base-url", "https://h", "v1", "3ds", "enroll", V1_IDS, "--otp", "sms")),
+                     CKCTL_PARSE_OK);
+    assert_int_equal(ckctl_v1_request(&a, &req, &field), CK_ERR_INVALID_ARG);
+    assert_string_equal(field, "otp_delivery_method");
+    assert_string_equal(ckctl_find_field(a.command, field)->name, "--otp");
+    assert_int_equal(ckctl_check(&a, NULL, &field), CK_ERR_INVALID_ARG);
+    assert_string_equal(field, "otp_delivery_method");
+    {
+        static const char *const bad_keys[] = {"", "a b", "tab\there", "0123456789012345678901234567890123456",
+                                               "caf\xc3\xa9"};
+        size_t i;
+        for (i = 0; i < sizeof bad_keys / sizeof bad_keys[0]; i++) {
+            assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                         WORDS("--base-url", "https://h", "v1", "3ds", "get", V1_IDS,
+                                               "--request-id", bad_keys[i])),
+                             CKCTL_PARSE_OK);
+            assert_int_equal(ckctl_v1_request(&a, &req, &field), CK_ERR_INVALID_ARG);
+            assert_string_equal(field, "x-request-id");
+            assert_string_equal(ckctl_find_field(a.command, field)->name, "--request-id");
+        }
+    }
+    /* 36 characters (a UUID) fit. */
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("--base-url", "https://h", "v1", "3ds", "get", V1_IDS, "--request-id",
+                                       "01234567-89ab-4cde-8f01-23456789abcd")),
+                     CKCTL_PARSE_OK);
+    assert_int_equal(ckctl_v1_request(&a, &req, &field), CK_OK);
+    assert_string_equal(req.request_id, "01234567-89ab-4cde-8f01-23456789abcd");
+    /* Ids are the library's to check (so that ckctl and the library agree): passed as given. */
+    assert_int_equal(parse_words(&a, msg, sizeof msg,
+                                 WORDS("--base-url", "https://h", "v1", "3ds", "get", "--product-id", "P",
+                                       "--cardholder-id", "H", "--wallet-id", "W", "--card-id", "C\nx")),
+                     CKCTL_PARSE_OK);
+    assert_int_equal(ckctl_check(&a, NULL, &field), CK_OK);
+}
+
+static void test_v1_fields_name_their_options(void **state)
+{
+    static const struct {
+        const char *field;
+        const char *option;
+    } map[] = {{"x-product-id", "--product-id"}, {"x-cardholder-id", "--cardholder-id"},
+               {"x-wallet-id", "--wallet-id"},   {"x-card-id", "--card-id"},
+               {"x-client-id", "--client-id"},   {"x-request-id", "--request-id"},
+               {"otp_delivery_method", "--otp"}};
+    const ckctl_command *enroll = ckctl_find_command("v1", "3ds", "enroll");
+    const ckctl_command *get = ckctl_find_command("v1", "3ds", "get");
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+        assert_non_null(ckctl_find_field(enroll, map[i].field));
+        assert_string_equal(ckctl_find_field(enroll, map[i].field)->name, map[i].option);
+    }
+    assert_null(ckctl_find_field(get, "otp_delivery_method"));
+    assert_non_null(ckctl_find_field(get, "x-card-id"));
 }
 
 static void test_escape(void **state)
@@ -411,6 +576,9 @@ int main(void)
         cmocka_unit_test(test_parse_contact_update_fills_all_twelve),
         cmocka_unit_test(test_synopsis_matches_contract),
         cmocka_unit_test(test_every_request_field_has_an_option),
+        cmocka_unit_test(test_parse_v1_commands),
+        cmocka_unit_test(test_parse_v1_errors),
+        cmocka_unit_test(test_v1_fields_name_their_options),
         cmocka_unit_test(test_escape),
     };
 

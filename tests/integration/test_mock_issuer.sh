@@ -300,6 +300,119 @@ if start_mock main --log; then
 fi
 
 # ---------------------------------------------------------------------------
+echo "# v1 3DS resource"
+V1=/issuing/api/v1/card/3DS
+# v1call METHOD KEY [BODY [CURL_ARGS...]]: a v1 request with every required header
+# (x-api-key, no Authorization) but V1OMIT, and x-request-id KEY, for card V1CARD
+# (default c-1).
+v1call() {
+  local method=$1 key=$2 body=${3-} h
+  shift; shift; [ $# -gt 0 ] && shift
+  local args=(-sS --max-time 10 --cacert "$CERTS/ca.pem" -o "$WORK/body" -D "$WORK/head"
+              -w '%{http_code}' -X "$method")
+  for h in "x-api-key: $KEY" "x-product-id: P-1" "x-cardholder-id: H-1" "x-wallet-id: W-1" \
+           "x-card-id: ${V1CARD:-c-1}" "x-request-id: $key" "Content-Type: ${CTYPE:-application/json}"; do
+    [ "${h%%:*}" = "${V1OMIT:-}" ] || args+=(-H "$h")
+  done
+  [ "${V1OMIT:-}" = Content-Type ] && args+=(-H "Content-Type:")
+  [ -n "$body" ] && args+=(--data-binary "$body")
+  : >"$WORK/body"; : >"$WORK/head"
+  STATUS=$(curl "${args[@]}" "$@" "$BASE$V1" 2>"$WORK/curl.err")
+  CURL_RC=$?
+  BODY=$(cat "$WORK/body")
+  HEAD=$(tr -d '\r' <"$WORK/head")
+}
+SMS='{"otp_delivery_method":"SMS"}'
+EMAIL='{"otp_delivery_method":"EMAIL"}'
+OK_ENROLL='{"status":"Success","message":"3DS enrollment successful.","code":200,"data":[]}'
+if start_mock v1 --log; then
+  v1call GET k0
+  check "v1 GET before enrolling: 404 in the v1 error shape" test "$STATUS" = 404 -a "$BODY" = '{"code":404,"message":"card not enrolled for 3DS","status":"error"}'
+  v1call POST k1 "$SMS"
+  check "v1 POST: 200 with the documented body" test "$STATUS" = 200 -a "$BODY" = "$OK_ENROLL"
+  v1call GET k2
+  check "v1 GET: the documented details body" test "$STATUS" = 200 -a "$BODY" = '{"status":"Success","message":"Enroll 3DS details fetched successfully.","code":200,"data":[{"otp_delivery_method":"SMS","destination":"+628000110022","status":"ACTIVE"}]}'
+  v1call POST k3 "$SMS"
+  check "v1 POST again with a new key: 409" test "$STATUS" = 409 -a "$BODY" = '{"code":409,"message":"card already enrolled for 3DS","status":"error"}'
+  v1call POST k1 "$SMS"
+  check "v1 POST with a key seen before: the first answer again" test "$STATUS" = 200 -a "$BODY" = "$OK_ENROLL"
+  v1call POST k1 "$EMAIL"
+  check "v1 the same key with another body: 422" test "$STATUS" = 422 -a -n "$(has "$BODY" '"message":"x-request-id already used for a different request"' && echo y)"
+  v1call PATCH k1 "$SMS"
+  check "v1 the same key with another method: 422" test "$STATUS" = 422
+  v1call PATCH k4 "$EMAIL"
+  check "v1 PATCH: 200 updated" test "$STATUS" = 200 -a "$BODY" = '{"status":"Success","message":"3DS enrollment details updated successfully.","code":200,"data":[]}'
+  v1call PATCH k4 "$EMAIL"
+  check "v1 PATCH replayed with its key: the same answer" test "$STATUS" = 200
+  v1call GET k2
+  check "v1 GET is not de-duplicated: the current state (EMAIL)" has "$BODY" '"destination":"cardholder@example.com","status":"ACTIVE"'
+  v1call GET k5 "" -H "Authorization: Bearer $TOKEN"
+  check "v1 with the right Bearer token: 200" test "$STATUS" = 200
+  v1call GET k5 "" -H "Authorization: Bearer wrong"
+  check "v1 with a wrong Bearer token: 401 in the v1 shape" test "$STATUS" = 401 -a "$BODY" = '{"code":401,"message":"missing or invalid credentials","status":"error"}'
+  v1call GET k5 "" -H "x-api-key: wrong"
+  check "v1 with two x-api-key headers: 401" test "$STATUS" = 401
+  for h in x-product-id x-cardholder-id x-wallet-id x-card-id x-request-id Content-Type; do
+    V1OMIT=$h v1call GET k6
+    check "v1 without $h: 400 naming it" test "$STATUS" = 400 -a -n "$(has "$BODY" "$(printf '%s' "$h" | tr 'A-Z' 'a-z')" && echo y)"
+  done
+  v1call GET k6 "" -H "x-client-id;"
+  check "v1 an empty x-client-id: 400" test "$STATUS" = 400
+  v1call GET k6 "" -H "x-client-id: kiosk-1"
+  check "v1 with x-client-id: 200" test "$STATUS" = 200
+  v1call GET k6 "" -H "x-card-id: c-2"
+  check "v1 a header given twice: 400" test "$STATUS" = 400 -a -n "$(has "$BODY" 'more than once' && echo y)"
+  V1CARD=$(head -c 65 /dev/zero | tr '\0' 'c') v1call GET k6
+  check "v1 an id over 64 characters: 400" test "$STATUS" = 400
+  CTYPE=text/plain v1call GET k6
+  check "v1 GET with Content-Type text/plain: 415" test "$STATUS" = 415
+  v1call GET k6 '{}' -X GET
+  check "v1 GET with a body: 400" test "$STATUS" = 400 -a -n "$(has "$BODY" 'sends no body' && echo y)"
+  V1CARD=c-2 v1call POST k7 '{"otp_delivery_method":"sms"}'
+  check "v1 otp_delivery_method sms: 400" test "$STATUS" = 400 -a -n "$(has "$BODY" 'EMAIL or SMS' && echo y)"
+  V1CARD=c-2 v1call POST k7 '{}'
+  check "v1 no otp_delivery_method: 400" test "$STATUS" = 400 -a -n "$(has "$BODY" 'otp_delivery_method: required' && echo y)"
+  V1CARD=c-2 v1call POST k7 '{"otp_delivery_method":"SMS","extra":1}'
+  check "v1 an unknown body member: 400" test "$STATUS" = 400
+  V1CARD=c-2 v1call POST k7 '{"otp_delivery_method":"SMS"'
+  check "v1 malformed JSON: 400" test "$STATUS" = 400
+  V1CARD=c-2 v1call GET k8
+  check "v1 a refused (400) request was not applied" test "$STATUS" = 404
+  v1call PUT k9 "$SMS"
+  check "v1 PUT: 405 listing the four methods" test "$STATUS" = 405 -a -n "$(has "$HEAD" 'Allow: POST, GET, PATCH, DELETE' && echo y)"
+  v1call DELETE k10
+  check "v1 DELETE: 200 unenrolled" test "$STATUS" = 200 -a "$BODY" = '{"status":"Success","message":"3DS unenrollment completed successfully.","code":200,"data":[]}'
+  v1call DELETE k10
+  check "v1 DELETE replayed with its key: 200 again, not 404" test "$STATUS" = 200
+  v1call DELETE k11
+  check "v1 DELETE with a new key: 404" test "$STATUS" = 404
+  call POST /card/issuance$V1 "$SMS" -H "x-product-id: P-1" -H "x-cardholder-id: H-1" -H "x-wallet-id: W-1" -H "x-card-id: c-3" -H "x-request-id: k12"
+  check "v1 under the /card/issuance prefix too" test "$STATUS" = 200
+  call GET /__mock/state
+  check "state: v1 counters" has "$BODY" '"v1_enrollments":2,"v1_updates":1,"v1_unenrollments":1,"v1_gets":4,"v1_dedup_hits":3,"v1_key_conflicts":2,"v1_enrolled":1,'
+  check "log: a dedup hit is marked" grep -q "seen before" "$WORK/v1.log"
+  check "log: no credentials" test -z "$(grep -e "$KEY" -e "$TOKEN" "$WORK/v1.log")"
+  stop_mock
+fi
+if start_mock v1entries --v1-entries 0 --fail-first 1; then
+  v1call POST k1 "$SMS"
+  check "v1 --fail-first: 503 in the v1 shape, not applied" test "$STATUS" = 503 -a "$BODY" = '{"code":503,"message":"injected failure 1 of 1","status":"error"}'
+  v1call POST k1 "$SMS"
+  check "v1 --fail-first: the key was not stored (applied now)" test "$STATUS" = 200 -a "$(state_of v1_dedup_hits)" = 0
+  v1call GET k2
+  check "v1 --v1-entries 0: an empty data array" test "$BODY" = '{"status":"Success","message":"Enroll 3DS details fetched successfully.","code":200,"data":[]}'
+  stop_mock
+fi
+if start_mock v1many --v1-entries 16; then
+  v1call POST k1 "$EMAIL"
+  v1call GET k2
+  check "v1 --v1-entries 16: sixteen entries, the first ACTIVE" test "$(printf '%s' "$BODY" | grep -o '"status":"[A-Z]*"' | tr '\n' ' ')" = "$(printf '"status":"ACTIVE" '; for _ in $(seq 15); do printf '"status":"INACTIVE" '; done)"
+  stop_mock
+fi
+"$BIN" --v1-entries 17 --plain >/dev/null 2>&1; rc=$?
+check "--v1-entries 17 is a usage error" test "$rc" = 2
+
+# ---------------------------------------------------------------------------
 echo "# HTTP parsing (plain mock)"
 if start_mock plain --plain --read-timeout-ms 700; then
   PP=$PORT
@@ -396,6 +509,16 @@ if start_mock delay --delay-ms 1500; then
   post /api/issuing/card/v2/apply "$APPLY"
   t1=$(date +%s%N)
   check "--delay-ms: a patient client gets 200 after >= 1.5 s" test "$STATUS" = 200 -a $(((t1 - t0) / 1000000)) -ge 1450
+  stop_mock
+fi
+
+if start_mock delaycount --delay-ms 1500 --delay-count 1; then
+  post /api/issuing/card/v2/apply "$APPLY" --max-time 0.5
+  check "--delay-count 1: the first request is delayed (curl 28)" test "$CURL_RC" = 28
+  t0=$(date +%s%N)
+  post /api/issuing/card/v2/apply "$APPLY"
+  t1=$(date +%s%N)
+  check "--delay-count 1: the second is answered at once" test "$STATUS" = 200 -a $(((t1 - t0) / 1000000)) -lt 1000
   stop_mock
 fi
 

@@ -3,8 +3,8 @@
 # folder with throwaway certificates and credentials, mock issuers started on
 # free ports and always stopped, and pass/fail bookkeeping.
 #   BUILD must be set (the build folder holding ck-mock-issuer); TOOLS_DIR
-#   (default BUILD) holds the ckctl and kiosk under test, so the same suites
-#   run on each mbedTLS version.
+#   (default BUILD) holds the ckctl, kiosk and kiosk_v1 under test, so the
+#   same suites run on each mbedTLS version.
 # Every wait is bounded; nothing listens on a fixed port.
 
 T_PASS=0
@@ -15,6 +15,7 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cardkit-tools-test.XXXXXX")
 TOOLS_DIR=${TOOLS_DIR:-$BUILD}
 CKCTL=$TOOLS_DIR/ckctl
 KIOSK=$TOOLS_DIR/kiosk
+KIOSK_V1=$TOOLS_DIR/kiosk_v1
 MOCK=$BUILD/ck-mock-issuer
 CERTS=$T_TMP/certs
 READY_TIMEOUT_S=${READY_TIMEOUT_S:-15}
@@ -32,7 +33,7 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
 
-for bin in "$CKCTL" "$KIOSK" "$MOCK"; do
+for bin in "$CKCTL" "$KIOSK" "$KIOSK_V1" "$MOCK"; do
   [ -x "$bin" ] || { echo "tools test: $bin is missing" >&2; exit 1; }
 done
 "$T_ROOT/scripts/make-test-certs.sh" "$CERTS" >/dev/null

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make tools-test`: ckctl's unit tests, then ckctl and the kiosk example
-# against the mock issuer over real TLS on loopback, once per TOOLS_DIR (one
-# per mbedTLS version). Ends with one line: "tools: N passed, N failed".
+# `make tools-test`: ckctl's unit tests, then ckctl (v2: ckctl_test.sh, v1:
+# v1_test.sh) and the kiosk examples (kiosk_test.sh) against the mock issuer
+# over real TLS on loopback, once per TOOLS_DIR (one per mbedTLS version).
+# Ends with one line: "tools: N passed, N failed".
 #   tests/integration/tools_test.sh BUILD_DIR [TOOLS_DIR...]
 # BUILD_DIR holds ck-mock-issuer and the unit tests; each TOOLS_DIR holds a
-# ckctl and a kiosk (default: BUILD_DIR).
+# ckctl, a kiosk and a kiosk_v1 (default: BUILD_DIR).
 set -u
 build=${1:-build}
 shift || true
@@ -31,12 +32,12 @@ add_counts "$p" "$f"
 
 # The bash suites end with "NAME: N passed, N failed".
 for dir in "$@"; do
-  for suite in ckctl_test.sh kiosk_test.sh; do
+  for suite in ckctl_test.sh v1_test.sh kiosk_test.sh; do
     echo
     echo "== $suite with $dir/"
     "$here/$suite" "$build" "$dir" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
-    line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    line=$(grep -E '^[a-z0-9_]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
     if [ -z "$line" ]; then
       echo "tools_test.sh: $suite ended (exit $rc) without its summary line" >&2
       add_counts 0 1

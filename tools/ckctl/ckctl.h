@@ -38,7 +38,11 @@ typedef enum ckctl_cmd {
     CKCTL_CMD_CARD_APPLY,     /**< card apply */
     CKCTL_CMD_3DS_ENROLL,     /**< 3ds enroll */
     CKCTL_CMD_3DS_UPDATE,     /**< 3ds update */
-    CKCTL_CMD_CONTACT_UPDATE  /**< contact update */
+    CKCTL_CMD_CONTACT_UPDATE, /**< contact update */
+    CKCTL_CMD_V1_ENROLL,      /**< v1 3ds enroll */
+    CKCTL_CMD_V1_GET,         /**< v1 3ds get */
+    CKCTL_CMD_V1_UPDATE,      /**< v1 3ds update */
+    CKCTL_CMD_V1_UNENROLL     /**< v1 3ds unenroll */
 } ckctl_cmd;
 
 /** @brief What a command option does with its value. */
@@ -66,8 +70,10 @@ typedef struct ckctl_opt {
 /** @brief One command: its words, its operation name and its options. */
 typedef struct ckctl_command {
     ckctl_cmd id;           /**< which */
-    const char *group;      /**< first word: "card" */
+    const char *api;        /**< leading API word: "v1", or NULL for the v2 commands */
+    const char *group;      /**< first word (after the API word): "card" */
     const char *verb;       /**< second word: "apply" */
+    const char *words;      /**< all its words, for messages: "card apply", "v1 3ds get" */
     const char *operation;  /**< name in output and messages: "card.apply" */
     const char *summary;    /**< one line of help */
     size_t req_offset;      /**< of the request struct in ::ckctl_args */
@@ -77,6 +83,26 @@ typedef struct ckctl_command {
 
 /** @brief Most options a command has (contact update has 12). */
 #define CKCTL_MAX_OPTS 16u
+
+/** @brief Most GET entries ckctl shows (the default JSON token budget allows 3). */
+#define CKCTL_V1_MAX_ENTRIES 8u
+
+/**
+ * @brief The options of a v1 command as given (strings point into argv);
+ * ckctl_v1_request() turns them into a ::ck_v1_req.
+ */
+typedef struct ckctl_v1_args {
+    const char *product_id;    /**< --product-id (x-product-id) */
+    const char *cardholder_id; /**< --cardholder-id (x-cardholder-id) */
+    const char *wallet_id;     /**< --wallet-id (x-wallet-id) */
+    const char *card_id;       /**< --card-id (x-card-id) */
+    const char *client_id;     /**< --client-id (x-client-id), or NULL */
+    const char *request_id;    /**< --request-id (x-request-id), or NULL: the library makes one */
+    const char *otp;           /**< --otp EMAIL|SMS (enroll, update), else NULL */
+} ckctl_v1_args;
+
+/** @brief Is @p cmd one of the v1 commands? */
+#define CKCTL_IS_V1(cmd) ((cmd) != NULL && (cmd)->api != NULL)
 
 /** @brief The parsed command line. Strings point into argv. */
 typedef struct ckctl_args {
@@ -88,7 +114,16 @@ typedef struct ckctl_args {
     ck_card_apply_req card;       /**< card apply */
     ck_3ds_req threeds;           /**< 3ds enroll, 3ds update */
     ck_contact_req contact;       /**< contact update */
+    ckctl_v1_args v1;             /**< v1 3ds enroll|get|update|unenroll */
 } ckctl_args;
+
+/** @brief What a call produced, for the output. */
+typedef struct ckctl_outcome {
+    ck_card_apply_resp card;                         /**< card apply */
+    ck_v1_req v1;                                    /**< v1: the request, its key filled in by the call */
+    ck_v1_3ds_entry entries[CKCTL_V1_MAX_ENTRIES];   /**< v1 get */
+    size_t entry_count;                              /**< entries in the answer */
+} ckctl_outcome;
 
 /** @brief What ckctl_parse() found. */
 typedef enum ckctl_parse_status {
@@ -103,8 +138,8 @@ typedef enum ckctl_parse_status {
 extern const ckctl_command ckctl_commands[];
 extern const size_t ckctl_command_count;
 
-/** @brief The command named by @p group and @p verb, or NULL. */
-const ckctl_command *ckctl_find_command(const char *group, const char *verb);
+/** @brief The command named by @p api ("v1" or NULL), @p group and @p verb, or NULL. */
+const ckctl_command *ckctl_find_command(const char *api, const char *group, const char *verb);
 
 /** @brief The first option of @p cmd for JSON field @p field, or NULL. */
 const ckctl_opt *ckctl_find_field(const ckctl_command *cmd, const char *field);
@@ -164,15 +199,18 @@ size_t ckctl_escape(const char *in, char *out, size_t cap);
  * @brief Print the one JSON object of a success on @p out.
  * @return 0, or -1 when it could not be built or written.
  */
-int ckctl_print_success(FILE *out, const ckctl_args *args, const ck_card_apply_resp *resp,
+int ckctl_print_success(FILE *out, const ckctl_args *args, const ckctl_outcome *outcome,
                         const ck_result *res);
 
 /**
  * @brief Print the one failure line on @p err:
- * `ckctl: OP failed: NAME (description)[: HTTP n][: server said "msg"]`.
+ * `ckctl: OP failed: NAME (description)[: HTTP n][: server said "msg"][: request id KEY]`.
  * For CK_ERR_INVALID_ARG the description names the option (ck_result::field).
+ * @param request_id v1: the idempotency key the call used (so that the
+ *        call can be repeated with it); NULL or "" for none.
  */
-void ckctl_print_failure(FILE *err, const ckctl_command *cmd, const ck_result *res);
+void ckctl_print_failure(FILE *err, const ckctl_command *cmd, const ck_result *res,
+                         const char *request_id);
 
 /**
  * @brief Print a failure of @p cmd that happened before any call:
@@ -182,8 +220,28 @@ void ckctl_print_setup_failure(FILE *err, const ckctl_command *cmd, ck_err e, co
 
 /* ckctl_log.c ------------------------------------------------------------- */
 
-/** @brief The -v log hook: @p ctx is the FILE to write to. */
+/**
+ * @brief What the log hook saw of one call. ck_result::progress describes
+ * the last attempt only; this notes whether an earlier attempt began to
+ * send and got no answer, so that a v1 call whose resend then failed to
+ * connect is not reported as "nothing was sent".
+ */
+typedef struct ckctl_log_state {
+    FILE *out;           /**< -v: where to log; NULL: log nothing */
+    bool requested;      /**< the current attempt began to send */
+    bool answered;       /**< the current attempt got a status line */
+    bool maybe_sent;     /**< an earlier attempt began to send and got no answer */
+} ckctl_log_state;
+
+/** @brief The log hook: @p ctx is a ::ckctl_log_state; prints when its out is set (-v). */
 void ckctl_log(void *ctx, const ck_log_event *event);
+
+/**
+ * @brief For a resend-safe (v1) call: when @p res says nothing was sent but
+ * @p st saw an earlier attempt that may have been sent, make it
+ * CK_ERR_OUTCOME_UNKNOWN (cause: the last error) with progress SENT.
+ */
+void ckctl_log_adjust(const ckctl_log_state *st, ck_result *res);
 
 /* ckctl_commands.c -------------------------------------------------------- */
 
@@ -194,8 +252,16 @@ void ckctl_log(void *ctx, const ck_log_event *event);
  */
 ck_err ckctl_check(const ckctl_args *args, const ck_date *today, const char **out_field);
 
+/**
+ * @brief The ::ck_v1_req of a v1 command: ids, OTP method, and the
+ * --request-id copied in (else "" so that the library makes a key).
+ * @return CK_OK, or CK_ERR_INVALID_ARG with *out_field set ("otp_delivery_method",
+ *         "x-request-id") for what the library cannot take as given.
+ */
+ck_err ckctl_v1_request(const ckctl_args *args, ck_v1_req *out, const char **out_field);
+
 /** @brief Run the command of @p args through @p client. */
-ck_err ckctl_run(const ckctl_args *args, ck_client *client, ck_card_apply_resp *out_resp,
+ck_err ckctl_run(const ckctl_args *args, ck_client *client, ckctl_outcome *out,
                  ck_result *out_result);
 
 #endif /* CKCTL_H */

@@ -3,8 +3,10 @@
  * @brief Parse ckctl's command line into a ::ckctl_args. Pure: it reads no
  * environment and prints nothing, so it is unit-tested directly.
  *
- * Grammar: `ckctl [GLOBAL...] GROUP VERB [OPTION...]`; global options are
- * also accepted among a command's options. An option's value follows it
+ * Grammar: `ckctl [GLOBAL...] [v1] GROUP VERB [OPTION...]`; global options
+ * are also accepted among a command's options. The v1 commands (3DS program
+ * API v1) start with the word "v1" and need --base-url (the provider
+ * documents no default base URL for v1). An option's value follows it
  * (`--mobile 5550100`) or is joined with '=' (`--mobile=5550100`).
  * Messages never repeat an option's value (it may be cardholder data).
  */
@@ -196,9 +198,17 @@ static ckctl_parse_status ckctl_resolve_url(ckctl_parser *p)
     const char *env = p->global[CKCTL_G_ENV];
     const char *given = p->global[CKCTL_G_BASE_URL];
     const char *url = CK_V2_BASE_URL_STAGING;
+    bool v1 = CKCTL_IS_V1(p->out->command);
 
     if (env != NULL && given != NULL) {
         return ckctl_usage(p, "give --env or --base-url, not both");
+    }
+    if (v1 && env != NULL) {
+        return ckctl_usage(p, "--env names the v2 base URLs; v1 commands need --base-url");
+    }
+    if (v1 && given == NULL) {
+        return ckctl_usage(p, "v1 commands need --base-url URL (the provider's {{baseUrl}}, all "
+                              "before /issuing/api/v1/...); there is no default");
     }
     if (env != NULL && strcmp(env, "production") == 0) {
         url = CK_V2_BASE_URL_PRODUCTION;
@@ -212,7 +222,10 @@ static ckctl_parse_status ckctl_resolve_url(ckctl_parser *p)
         if (!ckctl_starts_with_nocase(url, "https://") || url[8] == '\0') {
             return ckctl_usage(p, "invalid --base-url: https://host[:port][/prefix]");
         }
-        if (strstr(url, "/api/issuing") != NULL) {
+        if (v1 && strstr(url, "/issuing/api") != NULL) {
+            return ckctl_usage(p, "invalid --base-url: give only the part before /issuing/api/v1/...");
+        }
+        if (!v1 && strstr(url, "/api/issuing") != NULL) {
             return ckctl_usage(p, "invalid --base-url: give only the part before /api/issuing/...");
         }
     }
@@ -267,8 +280,8 @@ static ckctl_parse_status ckctl_command_opt(ckctl_parser *p, const char *word)
     }
     if (k == cmd->opt_count) {
         if (word[0] == '-') {
-            return ckctl_usage(p, "unknown option %.*s for '%s %s'", ckctl_name_len(word), word,
-                               cmd->group, cmd->verb);
+            return ckctl_usage(p, "unknown option %.*s for '%s'", ckctl_name_len(word), word,
+                               cmd->words);
         }
         return ckctl_usage(p, "unexpected argument at position %d", p->i - 1);
     }
@@ -312,22 +325,35 @@ static ckctl_parse_status ckctl_check_required(ckctl_parser *p)
     return CKCTL_PARSE_OK;
 }
 
-/** @brief Is @p group the first word of some command? */
-static bool ckctl_known_group(const char *group)
+/** @brief Is @p group the first word (after @p api, "v1" or NULL) of some command? */
+static bool ckctl_known_group(const char *api, const char *group)
 {
     size_t k;
 
     for (k = 0; k < ckctl_command_count; k++) {
-        if (strcmp(ckctl_commands[k].group, group) == 0) {
+        const ckctl_command *c = &ckctl_commands[k];
+        if ((api == NULL) == (c->api == NULL) && strcmp(c->group, group) == 0) {
             return true;
         }
     }
     return false;
 }
 
-/** @brief Find the command from its two words (or find that help was asked). */
+/** @brief Note --help among the words left (the tool's help lists the commands). */
+static bool ckctl_rest_asks_help(ckctl_parser *p)
+{
+    for (; p->i < p->argc; p->i++) {
+        if (strcmp(p->argv[p->i], "-h") == 0 || strcmp(p->argv[p->i], "--help") == 0) {
+            p->help = true;
+        }
+    }
+    return p->help;
+}
+
+/** @brief Find the command from its words (or find that help was asked). */
 static ckctl_parse_status ckctl_find(ckctl_parser *p)
 {
+    const char *api = NULL;
     const char *group;
     const char *verb;
 
@@ -342,23 +368,30 @@ static ckctl_parse_status ckctl_find(ckctl_parser *p)
         }
         group = p->argv[p->i++];
     }
+    if (strcmp(group, "v1") == 0) {
+        api = group;
+        if (p->i >= p->argc || p->argv[p->i][0] == '-') {
+            return ckctl_rest_asks_help(p)
+                       ? CKCTL_PARSE_HELP
+                       : ckctl_usage(p, "'v1' needs two more command words, e.g. 'v1 3ds enroll'");
+        }
+        group = p->argv[p->i++];
+    }
     if (p->i >= p->argc || p->argv[p->i][0] == '-') {
         /* "ckctl card" or "ckctl card --help": the tool's help lists the verbs. */
-        if (!ckctl_known_group(group)) {
-            return ckctl_usage(p, "unknown command '%.40s'", group);
+        if (!ckctl_known_group(api, group)) {
+            return ckctl_usage(p, "unknown command '%s%.40s'", api != NULL ? "v1 " : "", group);
         }
-        for (; p->i < p->argc; p->i++) {
-            if (strcmp(p->argv[p->i], "-h") == 0 || strcmp(p->argv[p->i], "--help") == 0) {
-                p->help = true;
-            }
+        if (ckctl_rest_asks_help(p)) {
+            return CKCTL_PARSE_HELP;
         }
-        return p->help ? CKCTL_PARSE_HELP
-                       : ckctl_usage(p, "'%.40s' needs a second command word", group);
+        return api != NULL ? ckctl_usage(p, "'v1 %.40s' needs a third command word", group)
+                           : ckctl_usage(p, "'%.40s' needs a second command word", group);
     }
     verb = p->argv[p->i++];
-    p->out->command = ckctl_find_command(group, verb);
+    p->out->command = ckctl_find_command(api, group, verb);
     if (p->out->command == NULL) {
-        return ckctl_usage(p, "unknown command '%.20s %.20s'", group, verb);
+        return ckctl_usage(p, "unknown command '%s%.20s %.20s'", api != NULL ? "v1 " : "", group, verb);
     }
     return CKCTL_PARSE_OK;
 }

@@ -33,9 +33,7 @@ void ckctl_synopsis(const ckctl_command *cmd, char *buf, size_t cap)
         return;
     }
     buf[0] = '\0';
-    ckctl_append(buf, cap, &len, cmd->group);
-    ckctl_append(buf, cap, &len, " ");
-    ckctl_append(buf, cap, &len, cmd->verb);
+    ckctl_append(buf, cap, &len, cmd->words);
     for (k = 0; k < cmd->opt_count; k++) {
         const ckctl_opt *o = &cmd->opts[k];
         const ckctl_opt *alt = ckctl_alternative(cmd, k);
@@ -97,16 +95,22 @@ static void ckctl_print_wrapped(FILE *out, size_t col, const char *text, const c
 static void ckctl_print_contract(FILE *out)
 {
     fputs("Credentials come only from the environment (never from the command line):\n"
-          "  CK_API_KEY       the API key (sent as x-api-key)\n"
-          "  CK_ACCESS_TOKEN  the access token (sent as Authorization: Bearer)\n"
+          "  CK_API_KEY       the API key (sent as x-api-key); required\n"
+          "  CK_ACCESS_TOKEN  the access token (sent as Authorization: Bearer); required\n"
+          "                   for v2, optional for v1 (unset or empty: no Authorization)\n"
           "\n"
           "Output:\n"
           "  success: exit 0 and one JSON object on stdout, e.g.\n"
           "    {\"ok\":true,\"operation\":\"card.apply\",\"card_id\":\"...\",\"http_status\":200,\n"
           "     \"request_id\":\"...\",\"attempts\":1,\"elapsed_ms\":42}\n"
+          "  v1: the four ids, \"otp_delivery_method\" (enroll, update) or \"entries\" (get:\n"
+          "  an array of {otp_delivery_method, destination, status}); \"request_id\" is the\n"
+          "  idempotency key sent as x-request-id (keep it: the same call with\n"
+          "  --request-id KEY is applied at most once) and \"server_request_id\" the\n"
+          "  server's X-Request-Id.\n"
           "  failure: one line on stderr:\n"
           "    ckctl: OPERATION failed: CK_ERR_NAME (description)[: HTTP status]\n"
-          "           [: server said \"message\"]\n"
+          "           [: server said \"message\"][: request id KEY (v1)]\n"
           "\n"
           "Exit codes:\n"
           "   0  success\n"
@@ -118,7 +122,8 @@ static void ckctl_print_contract(FILE *out)
           "   8  5xx server error\n"
           "   9  connection, TLS or certificate failure before the request was sent\n"
           "  10  outcome unknown: sent, but no complete answer (timeout, connection lost);\n"
-          "      the operation may have been applied: check before you repeat it\n"
+          "      the operation may have been applied: check before you repeat it (v1:\n"
+          "      repeat it with the same --request-id; the issuer applies it once)\n"
           "  11  malformed, unexpected or oversized response\n",
           out);
 }
@@ -131,14 +136,17 @@ static void ckctl_print_tool_help(FILE *out)
 
     fputs("Usage: ckctl [GLOBAL OPTIONS] COMMAND [OPTIONS]\n"
           "\n"
-          "Calls the card-issuance API v2 over verified TLS, one operation per run.\n"
+          "Calls the card-issuance API v2, or the 3DS program API v1 (the 'v1 3ds'\n"
+          "commands), over verified TLS, one operation per run.\n"
           "\n"
           "Global options:\n"
-          "  --env production|staging  the documented base URL of that environment\n"
-          "                            (default: staging)\n"
-          "  --base-url URL            the issuer's base URL: all before /api/issuing/...;\n"
-          "                            https:// only (default: the staging URL,\n"
-          "                            " CK_V2_BASE_URL_STAGING ")\n"
+          "  --env production|staging  the documented v2 base URL of that environment\n"
+          "                            (default: staging; not for v1)\n"
+          "  --base-url URL            the issuer's base URL, https:// only: v2, all before\n"
+          "                            /api/issuing/... (default: the staging URL,\n"
+          "                            " CK_V2_BASE_URL_STAGING ");\n"
+          "                            v1, the provider's {{baseUrl}}, all before\n"
+          "                            /issuing/api/v1/... (required: no default)\n"
           "  --ca-file PEM             CA bundle that verifies the server\n"
           "                            (default: the system bundle)\n"
           "  --timeout-ms N            deadline of the whole call, 100..600000 ms\n"
@@ -193,8 +201,14 @@ void ckctl_print_help(FILE *out, const ckctl_command *cmd)
         fprintf(out, "  %-24s ", left);
         ckctl_print_wrapped(out, 27, text, "                           ", false);
     }
-    fputs("\nGlobal options (--env, --base-url, --ca-file, --timeout-ms, -v):\n"
-          "see 'ckctl --help'.\n\n",
-          out);
+    if (CKCTL_IS_V1(cmd)) {
+        fputs("\nGlobal options (--base-url, required here; --ca-file, --timeout-ms, -v):\n"
+              "see 'ckctl --help'.\n\n",
+              out);
+    } else {
+        fputs("\nGlobal options (--env, --base-url, --ca-file, --timeout-ms, -v):\n"
+              "see 'ckctl --help'.\n\n",
+              out);
+    }
     ckctl_print_contract(out);
 }

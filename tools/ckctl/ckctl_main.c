@@ -18,8 +18,7 @@ static ckctl_session ckctl_the_session;
 static int ckctl_usage_error(const ckctl_args *args, const char *msg)
 {
     if (args->command != NULL) {
-        fprintf(stderr, "ckctl: %s (see 'ckctl %s %s --help')\n", msg, args->command->group,
-                args->command->verb);
+        fprintf(stderr, "ckctl: %s (see 'ckctl %s --help')\n", msg, args->command->words);
     } else {
         fprintf(stderr, "ckctl: %s (see 'ckctl --help')\n", msg);
     }
@@ -51,22 +50,28 @@ static int ckctl_precheck(ckctl_session *s, const ckctl_args *args)
     memset(&res, 0, sizeof res);
     res.err = CK_ERR_INVALID_ARG;
     res.field = field;
-    ckctl_print_failure(stderr, args->command, &res);
+    ckctl_print_failure(stderr, args->command, &res, NULL);
     return CKCTL_EXIT_USAGE;
 }
 
 /** @brief Make the call and report it. */
 static int ckctl_call(ckctl_session *s, const ckctl_args *args)
 {
-    ck_card_apply_resp resp;
+    static ckctl_outcome outcome;
     ck_result res;
 
-    (void)ckctl_run(args, &s->client, &resp, &res);
+    (void)ckctl_run(args, &s->client, &outcome, &res);
+    if (CKCTL_IS_V1(args->command)) {
+        /* A resend that failed to connect does not undo an earlier attempt
+         * that may have been applied. */
+        ckctl_log_adjust(&s->log, &res);
+    }
     if (res.err != CK_OK) {
-        ckctl_print_failure(stderr, args->command, &res);
+        ckctl_print_failure(stderr, args->command, &res,
+                            CKCTL_IS_V1(args->command) ? outcome.v1.request_id : NULL);
         return ckctl_exit_code(res.err, res.progress);
     }
-    if (ckctl_print_success(stdout, args, &resp, &res) != 0) {
+    if (ckctl_print_success(stdout, args, &outcome, &res) != 0) {
         fprintf(stderr, "ckctl: %s succeeded but its result could not be written to stdout\n",
                 args->command->operation);
         return CKCTL_EXIT_INTERNAL;
@@ -94,7 +99,8 @@ int main(int argc, char **argv)
     }
     api_key = ckctl_credential("CK_API_KEY");
     access_token = ckctl_credential("CK_ACCESS_TOKEN");
-    if (api_key == NULL || access_token == NULL) {
+    /* v1: the access token is optional (no Authorization header without it). */
+    if (api_key == NULL || (access_token == NULL && !CKCTL_IS_V1(args.command))) {
         return ckctl_usage_error(&args, api_key == NULL
                                             ? "CK_API_KEY is not set: credentials come only from the environment"
                                             : "CK_ACCESS_TOKEN is not set: credentials come only from the environment");

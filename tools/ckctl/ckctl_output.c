@@ -9,8 +9,12 @@
 
 #include "ckctl.h"
 
-/** @brief Room for the success object (ids are at most CK_ID_MAX bytes). */
-#define CKCTL_JSON_OUT_MAX 512u
+/**
+ * @brief Room for the success object: ids given on the command line (at
+ * most a few hundred bytes each in practice; a longer one makes ckctl say
+ * the result could not be written) and up to CKCTL_V1_MAX_ENTRIES entries.
+ */
+#define CKCTL_JSON_OUT_MAX 4096u
 
 size_t ckctl_escape(const char *in, char *out, size_t cap)
 {
@@ -79,9 +83,70 @@ static ck_err ckctl_member_int(ck_json_writer *w, const char *key, int64_t n)
     return ck_json_int(w, n);
 }
 
-/** @brief Build the success object of @p args' command into @p w. */
+/**
+ * @brief Write `"key": "value"` for text that came from the server, with
+ * DEL and C1 control characters (which the JSON writer keeps) shown as '?',
+ * so that an answer cannot drive a terminal. Control characters below 0x20
+ * are escaped by the writer.
+ */
+static ck_err ckctl_member_server_text(ck_json_writer *w, const char *key, const char *value)
+{
+    char clean[CK_V1_DEST_SIZE];
+    const unsigned char *s = (const unsigned char *)value;
+    size_t n = 0;
+
+    for (; *s != '\0' && n + 1u < sizeof clean; s++) {
+        if (*s == 0x7Fu) {
+            clean[n++] = '?';
+        } else if (*s == 0xC2u && s[1] >= 0x80u && s[1] <= 0x9Fu) {
+            clean[n++] = '?';
+            s++;
+        } else {
+            clean[n++] = (char)*s;
+        }
+    }
+    clean[n] = '\0';
+    return ck_json_member_string(w, key, clean);
+}
+
+/** @brief The v1 members: the four ids, then the OTP method or the GET entries. */
+static ck_err ckctl_v1_json(ck_json_writer *w, const ckctl_args *args, const ckctl_outcome *o)
+{
+    const ckctl_v1_args *a = &args->v1;
+    size_t i;
+    size_t n = o->entry_count < CKCTL_V1_MAX_ENTRIES ? o->entry_count : CKCTL_V1_MAX_ENTRIES;
+
+    CK_RETURN_IF_FAILED(ck_json_member_string(w, "product_id", a->product_id));
+    CK_RETURN_IF_FAILED(ck_json_member_string(w, "cardholder_id", a->cardholder_id));
+    CK_RETURN_IF_FAILED(ck_json_member_string(w, "wallet_id", a->wallet_id));
+    CK_RETURN_IF_FAILED(ck_json_member_string(w, "card_id", a->card_id));
+    if (a->otp != NULL) {
+        CK_RETURN_IF_FAILED(ck_json_member_string(w, "otp_delivery_method", a->otp));
+    }
+    if (args->command->id != CKCTL_CMD_V1_GET) {
+        return CK_OK;
+    }
+    CK_RETURN_IF_FAILED(ck_json_key(w, "entries"));
+    CK_RETURN_IF_FAILED(ck_json_array_begin(w));
+    for (i = 0; i < n; i++) {
+        const ck_v1_3ds_entry *e = &o->entries[i];
+        CK_RETURN_IF_FAILED(ck_json_object_begin(w));
+        CK_RETURN_IF_FAILED(ckctl_member_server_text(w, "otp_delivery_method", e->otp_delivery_method));
+        CK_RETURN_IF_FAILED(ckctl_member_server_text(w, "destination", e->destination));
+        CK_RETURN_IF_FAILED(ckctl_member_server_text(w, "status", e->status));
+        CK_RETURN_IF_FAILED(ck_json_object_end(w));
+    }
+    return ck_json_array_end(w);
+}
+
+/**
+ * @brief Build the success object of @p args' command into @p w.
+ * v2: "request_id" is the server's X-Request-Id. v1: "request_id" is the
+ * idempotency key the call used (give it to --request-id to repeat the
+ * call safely) and "server_request_id" the server's X-Request-Id.
+ */
 static ck_err ckctl_success_json(ck_json_writer *w, const ckctl_args *args,
-                                 const ck_card_apply_resp *resp, const ck_result *res)
+                                 const ckctl_outcome *outcome, const ck_result *res)
 {
     const ckctl_command *cmd = args->command;
 
@@ -90,7 +155,7 @@ static ck_err ckctl_success_json(ck_json_writer *w, const ckctl_args *args,
     CK_RETURN_IF_FAILED(ck_json_member_string(w, "operation", cmd->operation));
     switch (cmd->id) {
     case CKCTL_CMD_CARD_APPLY:
-        CK_RETURN_IF_FAILED(ck_json_member_string(w, "card_id", resp->card_id));
+        CK_RETURN_IF_FAILED(ck_json_member_string(w, "card_id", outcome->card.card_id));
         break;
     case CKCTL_CMD_3DS_ENROLL:
     case CKCTL_CMD_3DS_UPDATE:
@@ -100,26 +165,37 @@ static ck_err ckctl_success_json(ck_json_writer *w, const ckctl_args *args,
     case CKCTL_CMD_CONTACT_UPDATE:
         CK_RETURN_IF_FAILED(ck_json_member_string(w, "cardholder_id", args->contact.cardholder_id));
         break;
+    case CKCTL_CMD_V1_ENROLL:
+    case CKCTL_CMD_V1_GET:
+    case CKCTL_CMD_V1_UPDATE:
+    case CKCTL_CMD_V1_UNENROLL:
+        CK_RETURN_IF_FAILED(ckctl_v1_json(w, args, outcome));
+        break;
     case CKCTL_CMD_NONE:
     default:
         return CK_ERR_INVALID_ARG;
     }
     CK_RETURN_IF_FAILED(ckctl_member_int(w, "http_status", res->http_status));
-    CK_RETURN_IF_FAILED(ckctl_member_or_null(w, "request_id", res->request_id));
+    if (CKCTL_IS_V1(cmd)) {
+        CK_RETURN_IF_FAILED(ckctl_member_or_null(w, "request_id", outcome->v1.request_id));
+        CK_RETURN_IF_FAILED(ckctl_member_or_null(w, "server_request_id", res->request_id));
+    } else {
+        CK_RETURN_IF_FAILED(ckctl_member_or_null(w, "request_id", res->request_id));
+    }
     CK_RETURN_IF_FAILED(ckctl_member_int(w, "attempts", res->attempts));
     CK_RETURN_IF_FAILED(ckctl_member_int(w, "elapsed_ms", res->elapsed_ms));
     return ck_json_object_end(w);
 }
 
-int ckctl_print_success(FILE *out, const ckctl_args *args, const ck_card_apply_resp *resp,
+int ckctl_print_success(FILE *out, const ckctl_args *args, const ckctl_outcome *outcome,
                         const ck_result *res)
 {
-    char buf[CKCTL_JSON_OUT_MAX];
+    static char buf[CKCTL_JSON_OUT_MAX];
     ck_json_writer w;
     size_t len = 0;
 
     ck_json_writer_init(&w, buf, sizeof buf);
-    if (ckctl_success_json(&w, args, resp, res) != CK_OK || ck_json_writer_finish(&w, &len) != CK_OK) {
+    if (ckctl_success_json(&w, args, outcome, res) != CK_OK || ck_json_writer_finish(&w, &len) != CK_OK) {
         return -1;
     }
     if (fwrite(buf, 1, len, out) != len || fputc('\n', out) == EOF || fflush(out) != 0) {
@@ -150,8 +226,15 @@ static void ckctl_describe(char *buf, size_t cap, const ckctl_command *cmd, cons
     } else if (res->err == CK_ERR_BUFFER_TOO_SMALL && code == CKCTL_EXIT_USAGE) {
         (void)snprintf(buf, cap, "the request does not fit the %u-byte work buffer: shorten a field; "
                                  "nothing was sent", (unsigned)CK_WORK_BUF_SIZE);
+    } else if (res->err == CK_ERR_BUFFER_TOO_SMALL && cmd->id == CKCTL_CMD_V1_GET) {
+        (void)snprintf(buf, cap, "the answer holds more entries, or longer fields, than ckctl shows "
+                                 "(at most %u entries)", (unsigned)CKCTL_V1_MAX_ENTRIES);
     } else if (res->err == CK_ERR_BUFFER_TOO_SMALL) {
         (void)snprintf(buf, cap, "the answer does not fit the result: the operation was applied");
+    } else if (res->err == CK_ERR_OUTCOME_UNKNOWN && res->cause != CK_OK && CKCTL_IS_V1(cmd)) {
+        (void)snprintf(buf, cap, "%s; cause: %s; repeat it with the same --request-id and the issuer "
+                                 "applies it at most once",
+                       ckctl_err_description(res->err), ck_strerror(res->cause));
     } else if (res->err == CK_ERR_OUTCOME_UNKNOWN && res->cause != CK_OK) {
         (void)snprintf(buf, cap, "%s; cause: %s", ckctl_err_description(res->err), ck_strerror(res->cause));
     } else if (code == CKCTL_EXIT_NOT_SENT) {
@@ -161,9 +244,10 @@ static void ckctl_describe(char *buf, size_t cap, const ckctl_command *cmd, cons
     }
 }
 
-void ckctl_print_failure(FILE *err, const ckctl_command *cmd, const ck_result *res)
+void ckctl_print_failure(FILE *err, const ckctl_command *cmd, const ck_result *res,
+                         const char *request_id)
 {
-    char desc[256];
+    char desc[320];
     char msg[CK_API_MESSAGE_MAX * 6u];
 
     ckctl_describe(desc, sizeof desc, cmd, res);
@@ -174,6 +258,12 @@ void ckctl_print_failure(FILE *err, const ckctl_command *cmd, const ck_result *r
     if (res->api_message[0] != '\0') {
         (void)ckctl_escape(res->api_message, msg, sizeof msg);
         fprintf(err, ": server said \"%s%s\"", msg, res->api_message_truncated ? "..." : "");
+    } else if (res->api_message_truncated) {
+        fputs(": the server's message is too long to show", err);
+    }
+    if (request_id != NULL && request_id[0] != '\0') {
+        (void)ckctl_escape(request_id, msg, sizeof msg);
+        fprintf(err, ": request id %s", msg);
     }
     fputc('\n', err);
 }

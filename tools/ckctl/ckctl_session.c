@@ -85,10 +85,10 @@ int ckctl_session_open(ckctl_session *s, const ckctl_args *args, const char *api
     cc.platform = &s->platform;
     ck_client_config_set_buffers(&cc, &s->buffers);
     cc.timeout_ms = args->timeout_ms;
-    if (args->verbose) {
-        cc.log = ckctl_log;
-        cc.log_ctx = stderr;
-    }
+    memset(&s->log, 0, sizeof s->log);
+    s->log.out = args->verbose ? stderr : NULL;
+    cc.log = ckctl_log;
+    cc.log_ctx = &s->log;
     e = ck_client_init(&s->client, &cc, &field);
     if (e != CK_OK) {
         ckctl_print_setup_failure(stderr, args->command, e,

@@ -24,6 +24,7 @@ typedef struct ckctl_session {
     ck_buffers buffers;        /**< the work buffer and JSON tokens */
     ck_client client;          /**< the client */
     bool client_ready;         /**< ck_client_init() succeeded */
+    ckctl_log_state log;       /**< what the log hook saw (and -v's output) */
 } ckctl_session;
 
 /** @brief Set up the platform only (enough to check a request against today's date). */

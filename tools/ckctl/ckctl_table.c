@@ -68,31 +68,78 @@ static const ckctl_opt ckctl_contact_opts[] = {
               "answer to the security question, non-empty"),
 };
 
+/** @brief A v1 option: a `const char *` of ::ckctl_v1_args; @p field is what the library names. */
+#define CKCTL_V1(name, meta, req, member, field, help) \
+    {name, meta, CKCTL_OPT_VALUE, req, field, offsetof(ckctl_v1_args, member), help}
+
+/** @brief The rule of a v1 id (a header value). */
+#define CKCTL_V1_ID "non-empty, no control characters (sent as the header "
+
+/** @brief The options every v1 command has. */
+#define CKCTL_V1_COMMON                                                                         \
+    CKCTL_V1("--product-id", "ID", true, product_id, "x-product-id",                           \
+             "the card product: " CKCTL_V1_ID "x-product-id)"),                                \
+    CKCTL_V1("--cardholder-id", "ID", true, cardholder_id, "x-cardholder-id",                  \
+             "the cardholder: " CKCTL_V1_ID "x-cardholder-id)"),                               \
+    CKCTL_V1("--wallet-id", "ID", true, wallet_id, "x-wallet-id",                              \
+             "the wallet: " CKCTL_V1_ID "x-wallet-id)"),                                       \
+    CKCTL_V1("--card-id", "ID", true, card_id, "x-card-id",                                    \
+             "the card: " CKCTL_V1_ID "x-card-id)"),                                           \
+    CKCTL_V1("--client-id", "ID", false, client_id, "x-client-id",                             \
+             "your client id: " CKCTL_V1_ID "x-client-id; left out when not given)"),           \
+    CKCTL_V1("--request-id", "KEY", false, request_id, "x-request-id",                         \
+             "idempotency key, sent as x-request-id: 1 to 36 visible ASCII characters "         \
+             "(default: a new UUIDv4); the same call with the same key is applied at most once")
+
+static const ckctl_opt ckctl_v1_otp_opts[] = {
+    CKCTL_V1_COMMON,
+    CKCTL_V1("--otp", "EMAIL|SMS", true, otp, "otp_delivery_method",
+             "how the cardholder gets one-time passwords: EMAIL or SMS"),
+};
+
+static const ckctl_opt ckctl_v1_opts[] = {
+    CKCTL_V1_COMMON,
+};
+
 /** @brief Elements of a static array. */
 #define CKCTL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 const ckctl_command ckctl_commands[] = {
-    {CKCTL_CMD_CARD_APPLY, "card", "apply", "card.apply", "create a card",
+    {CKCTL_CMD_CARD_APPLY, NULL, "card", "apply", "card apply", "card.apply", "create a card",
      offsetof(ckctl_args, card), ckctl_card_apply_opts, CKCTL_COUNT(ckctl_card_apply_opts)},
-    {CKCTL_CMD_3DS_ENROLL, "3ds", "enroll", "3ds.enroll", "enroll a card for 3-D Secure",
+    {CKCTL_CMD_3DS_ENROLL, NULL, "3ds", "enroll", "3ds enroll", "3ds.enroll", "enroll a card for 3-D Secure",
      offsetof(ckctl_args, threeds), ckctl_3ds_opts, CKCTL_COUNT(ckctl_3ds_opts)},
-    {CKCTL_CMD_3DS_UPDATE, "3ds", "update", "3ds.update",
+    {CKCTL_CMD_3DS_UPDATE, NULL, "3ds", "update", "3ds update", "3ds.update",
      "re-associate a card's 3DS enrollment with another cardholder",
      offsetof(ckctl_args, threeds), ckctl_3ds_opts, CKCTL_COUNT(ckctl_3ds_opts)},
-    {CKCTL_CMD_CONTACT_UPDATE, "contact", "update", "contact.update",
+    {CKCTL_CMD_CONTACT_UPDATE, NULL, "contact", "update", "contact update", "contact.update",
      "replace a cardholder's 3DS contact details (every field, every time)",
      offsetof(ckctl_args, contact), ckctl_contact_opts, CKCTL_COUNT(ckctl_contact_opts)},
+    {CKCTL_CMD_V1_ENROLL, "v1", "3ds", "enroll", "v1 3ds enroll", "v1.3ds.enroll",
+     "enroll a card in the 3DS program (v1, POST)",
+     offsetof(ckctl_args, v1), ckctl_v1_otp_opts, CKCTL_COUNT(ckctl_v1_otp_opts)},
+    {CKCTL_CMD_V1_GET, "v1", "3ds", "get", "v1 3ds get", "v1.3ds.get",
+     "print a card's 3DS enrollment details (v1, GET)",
+     offsetof(ckctl_args, v1), ckctl_v1_opts, CKCTL_COUNT(ckctl_v1_opts)},
+    {CKCTL_CMD_V1_UPDATE, "v1", "3ds", "update", "v1 3ds update", "v1.3ds.update",
+     "change the OTP delivery method of an enrollment (v1, PATCH)",
+     offsetof(ckctl_args, v1), ckctl_v1_otp_opts, CKCTL_COUNT(ckctl_v1_otp_opts)},
+    {CKCTL_CMD_V1_UNENROLL, "v1", "3ds", "unenroll", "v1 3ds unenroll", "v1.3ds.unenroll",
+     "unenroll a card from the 3DS program (v1, DELETE)",
+     offsetof(ckctl_args, v1), ckctl_v1_opts, CKCTL_COUNT(ckctl_v1_opts)},
 };
 
 const size_t ckctl_command_count = CKCTL_COUNT(ckctl_commands);
 
-const ckctl_command *ckctl_find_command(const char *group, const char *verb)
+const ckctl_command *ckctl_find_command(const char *api, const char *group, const char *verb)
 {
     size_t i;
 
     for (i = 0; i < ckctl_command_count; i++) {
-        if (strcmp(ckctl_commands[i].group, group) == 0 && strcmp(ckctl_commands[i].verb, verb) == 0) {
-            return &ckctl_commands[i];
+        const ckctl_command *c = &ckctl_commands[i];
+        bool same_api = (api == NULL) ? c->api == NULL : (c->api != NULL && strcmp(c->api, api) == 0);
+        if (same_api && strcmp(c->group, group) == 0 && strcmp(c->verb, verb) == 0) {
+            return c;
         }
     }
     return NULL;

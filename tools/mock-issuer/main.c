@@ -23,8 +23,9 @@ static void mock_usage(FILE *out)
     fputs(
         "usage: ck-mock-issuer --cert PEM --key PEM [options]\n"
         "\n"
-        "A mock of the card-issuance API v2 over HTTPS on 127.0.0.1, for cardkit's\n"
-        "integration tests and demo. State lives in memory and dies with the process.\n"
+        "A mock of the card-issuance API v2 and of the 3DS program API v1 over HTTPS on\n"
+        "127.0.0.1, for cardkit's integration tests and demo. State lives in memory and\n"
+        "dies with the process.\n"
         "\n"
         "Listening:\n"
         "  --port N                 TCP port (default 0: any free port; printed on stdout)\n"
@@ -37,7 +38,8 @@ static void mock_usage(FILE *out)
         "  --api-key K              expected x-api-key (default: $CK_MOCK_API_KEY, else\n"
         "                           \"" MOCK_DEFAULT_API_KEY "\")\n"
         "  --token T                expected 'Authorization: Bearer T' (default:\n"
-        "                           $CK_MOCK_TOKEN, else \"" MOCK_DEFAULT_TOKEN "\")\n"
+        "                           $CK_MOCK_TOKEN, else \"" MOCK_DEFAULT_TOKEN "\"); v1 requests\n"
+        "                           may leave Authorization out, but one that is sent must match\n"
         "Lifetime:\n"
         "  --max-requests N         exit after N requests (default 0: no limit)\n"
         "  --idle-exit-ms N         exit after N ms without traffic (default 60000; 0: never)\n"
@@ -51,6 +53,7 @@ static void mock_usage(FILE *out)
         "  --split-pause-ms N       pause between pieces (default 2)\n"
         "  --delay-ms N             wait N ms before answering (the request is applied\n"
         "                           first; /__mock/state is never delayed)\n"
+        "  --delay-count N          delay only the first N API requests (default 0: all)\n"
         "  --drop-after-request N   apply the N-th API request (1-based, /__mock/ not\n"
         "                           counted), then close without answering; repeatable\n"
         "  --close-after-response   'Connection: close' on every answer, then close\n"
@@ -59,6 +62,8 @@ static void mock_usage(FILE *out)
         "                           without applying them\n"
         "  --fail-status S          status for --fail-first (default 503)\n"
         "  --retry-after S          add 'Retry-After: S' to --fail-first answers\n"
+        "  --v1-entries N           a v1 GET returns N detail entries per enrollment, the\n"
+        "                           current one (ACTIVE) first (default 1; 0..16)\n"
         "  --log                    one line per request on stderr: number, method, path,\n"
         "                           status (never credentials or body fields)\n"
         "Seed data (added to the built-in data):\n"
@@ -67,13 +72,29 @@ static void mock_usage(FILE *out)
         "  --seed-cardholder ID     built-in: 273555991139442689, 273555991139442690,\n"
         "                           471041678120300545, 471041678120300546\n"
         "  --seed-card ID           a card, not enrolled; built-in: card59202507231957437131\n"
-        "\n"
-        "Endpoints (POST, JSON): /api/issuing/card/v2/apply, /api/issuing/3ds/v2/enroll,\n"
+        "\n",
+        out);
+    /* Two strings: C99 compilers need not take one over 4095 characters. */
+    fputs(
+        "Endpoints v2 (POST, JSON): /api/issuing/card/v2/apply, /api/issuing/3ds/v2/enroll,\n"
         "/api/issuing/3ds/v2/update, /api/issuing/cardholders/v2/update.\n"
+        "Endpoint v1: /issuing/api/v1/card/3DS with POST (enroll), GET (details), PATCH\n"
+        "(update) and DELETE (unenroll). Headers x-api-key, x-product-id, x-cardholder-id,\n"
+        "x-wallet-id, x-card-id, x-request-id and Content-Type: application/json are\n"
+        "required, x-client-id and Authorization optional; POST and PATCH take\n"
+        "{\"otp_delivery_method\":\"EMAIL\"|\"SMS\"}. State is per (product, cardholder,\n"
+        "wallet, card): 404 when not enrolled (GET, PATCH, DELETE), 409 when enrolled\n"
+        "(POST). x-request-id de-duplicates POST, PATCH and DELETE: a key seen before\n"
+        "gets the first request's answer again and nothing is applied; the same key with\n"
+        "another method, ids or otp_delivery_method is 422. The 256 most recent keys are\n"
+        "kept. GET is never de-duplicated (it changes nothing).\n"
         "GET /__mock/state answers the counters: requests, all_requests, connections,\n"
         "handshakes, cards_issued, enrollments, enrollment_updates, contact_updates,\n"
-        "dropped, failed_injected, unauthorized, cards, cards_enrolled, last_remark.\n"
-        "Errors are {\"code\":\"UPPER_SNAKE\",\"message\":\"...\"}; every answer carries\n"
+        "dropped, failed_injected, unauthorized, cards, cards_enrolled, v1_enrollments,\n"
+        "v1_updates, v1_unenrollments, v1_gets, v1_dedup_hits, v1_key_conflicts,\n"
+        "v1_enrolled, v1_keys, last_remark.\n"
+        "v2 errors are {\"code\":\"UPPER_SNAKE\",\"message\":\"...\"}, v1 errors\n"
+        "{\"code\":<status>,\"message\":\"...\",\"status\":\"error\"}; every answer carries\n"
         "X-Request-Id: mock-<n>. Unknown body members are refused with 400.\n"
         "Exit status: 0 after --max-requests, --idle-exit-ms or SIGTERM/SIGINT;\n"
         "1 when start-up fails; 2 for a bad command line.\n",
@@ -215,6 +236,10 @@ static int mock_parse_args(int argc, char **argv)
             if (!mock_number(val, 600000ul, &mock_cfg.delay_ms)) {
                 return mock_bad("expects 0..600000", name);
             }
+        } else if (strcmp(name, "--delay-count") == 0) {
+            if (!mock_number(val, 100000000ul, &mock_cfg.delay_count)) {
+                return mock_bad("expects a number", name);
+            }
         } else if (strcmp(name, "--drop-after-request") == 0) {
             if (!mock_number(val, 100000000ul, &n) || n == 0u) {
                 return mock_bad("expects a request number from 1", name);
@@ -235,6 +260,10 @@ static int mock_parse_args(int argc, char **argv)
         } else if (strcmp(name, "--retry-after") == 0) {
             if (!mock_number(val, 86400ul, &mock_cfg.retry_after_s)) {
                 return mock_bad("expects 0..86400", name);
+            }
+        } else if (strcmp(name, "--v1-entries") == 0) {
+            if (!mock_number(val, (unsigned long)MOCK_V1_MAX_ENTRIES, &mock_cfg.v1_entries)) {
+                return mock_bad("expects 0..16", name);
             }
         } else if (strcmp(name, "--seed-product") == 0) {
             if (!mock_state_add_product(&mock_st, val)) {
@@ -271,6 +300,7 @@ int main(int argc, char **argv)
     mock_cfg.keepalive_ms = 30000ul;
     mock_cfg.split_pause_ms = 2ul;
     mock_cfg.fail_status = 503u;
+    mock_cfg.v1_entries = 1ul;
     mock_cfg.api_key = getenv("CK_MOCK_API_KEY");
     mock_cfg.token = getenv("CK_MOCK_TOKEN");
 

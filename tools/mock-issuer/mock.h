@@ -11,7 +11,10 @@
  *  - routes.c  the route table, authentication, dispatch, error bodies,
  *              the /__mock/state endpoint
  *  - api_v2.c  the four v2 endpoints and their validation
- *  - state.c   the in-memory issuer: products, budgets, cardholders, cards
+ *  - api_v1.c  the v1 3DS resource (POST/GET/PATCH/DELETE, ids in headers)
+ *              and its de-duplication by x-request-id
+ *  - state.c   the in-memory issuer: products, budgets, cardholders, cards,
+ *              v1 enrollments and the table of idempotency keys
  *
  * It is a host tool: it may use libc freely, but keeps to fixed arrays.
  * It is single-threaded: one poll loop serves several keep-alive
@@ -55,6 +58,18 @@
 #define MOCK_MAX_CARDS 4096u
 /** @brief --drop-after-request may be given this many times. */
 #define MOCK_MAX_DROPS 16u
+/** @brief v1 enrollments one run can hold (one per product, cardholder, wallet, card). */
+#define MOCK_V1_MAX_ENROLLMENTS 1024u
+/** @brief Idempotency keys remembered (the most recent ones; older ones are forgotten). */
+#define MOCK_V1_MAX_KEYS 256u
+/** @brief Longest x-request-id accepted. */
+#define MOCK_V1_KEY_MAX 64u
+/** @brief Largest stored answer (POST, PATCH and DELETE answers are short). */
+#define MOCK_V1_ANSWER_MAX 512u
+/** @brief Most detail entries --v1-entries can ask for. */
+#define MOCK_V1_MAX_ENTRIES 16u
+/** @brief What identifies a v1 request for de-duplication: method, four ids, OTP method. */
+#define MOCK_V1_FINGERPRINT_MAX (16u + 4u * (MOCK_ID_MAX + 1u) + 16u)
 
 /* ------------------------------------------------------------------------ */
 /* Configuration (main.c)                                                    */
@@ -78,6 +93,7 @@ typedef struct mock_config {
     unsigned long split;         /**< --split N (0: off) */
     unsigned long split_pause_ms;       /**< --split-pause-ms */
     unsigned long delay_ms;      /**< --delay-ms */
+    unsigned long delay_count;   /**< --delay-count N: delay only the first N API requests (0: all) */
     unsigned long drop_after[MOCK_MAX_DROPS]; /**< --drop-after-request N (1-based API request numbers) */
     size_t drop_count;           /**< entries in drop_after */
     bool close_after_response;   /**< --close-after-response */
@@ -85,6 +101,7 @@ typedef struct mock_config {
     unsigned long fail_first;    /**< --fail-first N: answer the first N API requests with fail_status */
     unsigned fail_status;        /**< --fail-status (default 503) */
     unsigned long retry_after_s; /**< --retry-after S on those answers (0: no header) */
+    unsigned long v1_entries;    /**< --v1-entries N: detail entries a v1 GET returns (default 1) */
     bool log;                    /**< --log */
 } mock_config;
 
@@ -115,7 +132,41 @@ typedef struct mock_counters {
     unsigned long dropped;             /**< requests applied but not answered */
     unsigned long failed_injected;     /**< answers from --fail-first */
     unsigned long unauthorized;        /**< 401 answers */
+    unsigned long v1_enrollments;      /**< v1 POST applied (card enrolled) */
+    unsigned long v1_updates;          /**< v1 PATCH applied */
+    unsigned long v1_unenrollments;    /**< v1 DELETE applied */
+    unsigned long v1_gets;             /**< v1 GET answered 200 */
+    unsigned long v1_dedup_hits;       /**< v1 requests answered from the key table, not applied */
+    unsigned long v1_key_conflicts;    /**< v1 keys reused for a different request (422) */
 } mock_counters;
+
+/** @brief OTP delivery methods of the v1 resource. */
+typedef enum mock_otp {
+    MOCK_OTP_EMAIL = 0, /**< "EMAIL" */
+    MOCK_OTP_SMS = 1    /**< "SMS" */
+} mock_otp;
+
+/** @brief One v1 3DS enrollment, keyed by its four ids. */
+typedef struct mock_v1_enrollment {
+    char product[MOCK_ID_MAX + 1u];    /**< x-product-id */
+    char cardholder[MOCK_ID_MAX + 1u]; /**< x-cardholder-id */
+    char wallet[MOCK_ID_MAX + 1u];     /**< x-wallet-id */
+    char card[MOCK_ID_MAX + 1u];       /**< x-card-id */
+    mock_otp otp;                      /**< current OTP delivery method */
+} mock_v1_enrollment;
+
+/**
+ * @brief One remembered idempotency key: what the request was (its
+ * fingerprint) and the answer it got, replayed for every later request
+ * with the same key.
+ */
+typedef struct mock_v1_key {
+    char key[MOCK_V1_KEY_MAX + 1u];             /**< x-request-id */
+    char fingerprint[MOCK_V1_FINGERPRINT_MAX];  /**< method, ids and OTP method of the first request */
+    unsigned status;                            /**< its HTTP status */
+    char body[MOCK_V1_ANSWER_MAX];              /**< its body */
+    size_t body_len;                            /**< body length */
+} mock_v1_key;
 
 /** @brief The whole in-memory issuer. */
 typedef struct mock_state {
@@ -132,6 +183,11 @@ typedef struct mock_state {
     char last_remark[MOCK_REMARK_MAX + 1u];            /**< remark of the last successful apply */
     bool has_last_remark;                              /**< last apply had a remark */
     mock_counters counters;                            /**< counters */
+    mock_v1_enrollment v1[MOCK_V1_MAX_ENROLLMENTS];    /**< v1 enrollments */
+    size_t v1_count;                                   /**< in use */
+    mock_v1_key keys[MOCK_V1_MAX_KEYS];                /**< idempotency keys (a ring) */
+    size_t key_count;                                  /**< in use (at most MOCK_V1_MAX_KEYS) */
+    size_t key_next;                                   /**< slot the next key takes (the oldest when full) */
 } mock_state;
 
 /** @brief Empty state with the built-in seed data. */
@@ -150,6 +206,23 @@ bool mock_state_has_cardholder(const mock_state *st, const char *id);
 mock_card *mock_state_find_card(mock_state *st, const char *id);
 /** @brief A new card with a fresh unique id, or NULL when the table is full. */
 mock_card *mock_state_new_card(mock_state *st);
+/** @brief The v1 enrollment of these four ids, or NULL. */
+mock_v1_enrollment *mock_state_v1_find(mock_state *st, const char *product, const char *cardholder,
+                                       const char *wallet, const char *card);
+/** @brief Add a v1 enrollment (ids must fit MOCK_ID_MAX); NULL when the table is full. */
+mock_v1_enrollment *mock_state_v1_add(mock_state *st, const char *product, const char *cardholder,
+                                      const char *wallet, const char *card, mock_otp otp);
+/** @brief Remove enrollment @p e (from mock_state_v1_find()). */
+void mock_state_v1_remove(mock_state *st, mock_v1_enrollment *e);
+/** @brief The remembered key @p key, or NULL. */
+const mock_v1_key *mock_state_key_find(const mock_state *st, const char *key);
+/**
+ * @brief Remember @p key with its request's fingerprint and answer,
+ * forgetting the oldest key when the table is full. Answers longer than
+ * MOCK_V1_ANSWER_MAX are not remembered (false).
+ */
+bool mock_state_key_store(mock_state *st, const char *key, const char *fingerprint, unsigned status,
+                          const char *body, size_t body_len);
 
 /* ------------------------------------------------------------------------ */
 /* HTTP (http.c)                                                             */
@@ -220,7 +293,9 @@ typedef struct mock_response {
     unsigned long retry_after_s; /**< Retry-After seconds (0: none) */
     bool close;                  /**< close the connection after this answer */
     bool drop;                   /**< close without answering (fault injection) */
-    bool own;                    /**< a /__mock/ endpoint: no --delay-ms */
+    bool own;                    /**< a /__mock/ endpoint */
+    bool delay;                  /**< --delay-ms applies to this answer */
+    const char *note;            /**< static text --log adds to the request's line, or NULL */
     char body[MOCK_BODY_MAX];    /**< JSON body */
     size_t body_len;             /**< its length */
 } mock_response;
@@ -238,6 +313,13 @@ size_t mock_http_frame(const mock_response *res, unsigned long request_no, bool 
 void mock_reply_error(mock_response *res, unsigned status, const char *code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/** @brief Set @p res to a v1 error {"code":<status>,"message":..,"status":"error"}. */
+void mock_reply_error_v1(mock_response *res, unsigned status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
@@ -260,6 +342,12 @@ typedef struct mock_app {
 /** @brief An endpoint handler: reads @p req (headers and body), writes @p res. */
 typedef void (*mock_handler)(mock_app *app, const mock_request *req, mock_response *res);
 
+/** @brief The error body shape of a route's API. */
+typedef enum mock_style {
+    MOCK_STYLE_V2 = 0, /**< {"code":"UPPER_SNAKE","message":".."} */
+    MOCK_STYLE_V1 = 1  /**< {"code":<status>,"message":"..","status":"error"} */
+} mock_style;
+
 /** @brief How a route authenticates. */
 typedef enum mock_auth {
     MOCK_AUTH_NONE = 0,      /**< no credentials needed */
@@ -276,6 +364,7 @@ typedef struct mock_route {
     const char *method;   /**< "POST", "GET", ... */
     const char *path;     /**< exact path after the prefix */
     mock_auth auth;       /**< credential policy */
+    mock_style style;     /**< error body shape (also for 401, 405, 415 and --fail-first) */
     mock_handler handler; /**< the endpoint */
 } mock_route;
 
@@ -292,6 +381,9 @@ void mock_v2_apply(mock_app *app, const mock_request *req, mock_response *res);
 void mock_v2_enroll(mock_app *app, const mock_request *req, mock_response *res);
 void mock_v2_3ds_update(mock_app *app, const mock_request *req, mock_response *res);
 void mock_v2_contact_update(mock_app *app, const mock_request *req, mock_response *res);
+
+/** @brief The v1 3DS resource (api_v1.c): one handler for POST, GET, PATCH and DELETE. */
+void mock_v1_3ds(mock_app *app, const mock_request *req, mock_response *res);
 
 /* ------------------------------------------------------------------------ */
 /* Server (server.c)                                                         */

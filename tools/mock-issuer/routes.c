@@ -6,9 +6,9 @@
  *
  * Routing is a table of (method, path) rows. A path that is in the table
  * under other methods answers 405 with an Allow header listing them; a path
- * that is not in the table answers 404. Adding a resource (for instance the
- * v1 3DS resource, one path with POST/GET/PATCH/DELETE and its ids in
- * headers) is one row per method plus its handlers.
+ * that is not in the table answers 404. The v1 3DS resource is one path
+ * with four rows (POST, GET, PATCH, DELETE) and one handler; its rows
+ * answer errors in the v1 shape (401, 405, 415 and --fail-first too).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,16 +20,23 @@
 #define MOCK_DOC_PREFIX "/card/issuance"
 /** @brief Paths under this belong to the mock itself, never to the API. */
 #define MOCK_OWN_PREFIX "/__mock/"
+/** @brief The v1 3DS resource (after the prefix). */
+#define MOCK_V1_PATH "/issuing/api/v1/card/3DS"
 
 static void mock_state_endpoint(mock_app *app, const mock_request *req, mock_response *res);
 
 /** @brief Every route the mock serves. */
 static const mock_route mock_routes[] = {
-    {"POST", "/api/issuing/card/v2/apply", MOCK_AUTH_KEY_BEARER, mock_v2_apply},
-    {"POST", "/api/issuing/3ds/v2/enroll", MOCK_AUTH_KEY_BEARER, mock_v2_enroll},
-    {"POST", "/api/issuing/3ds/v2/update", MOCK_AUTH_KEY_BEARER, mock_v2_3ds_update},
-    {"POST", "/api/issuing/cardholders/v2/update", MOCK_AUTH_KEY_BEARER, mock_v2_contact_update},
-    {"GET", "/__mock/state", MOCK_AUTH_KEY_BEARER, mock_state_endpoint},
+    {"POST", "/api/issuing/card/v2/apply", MOCK_AUTH_KEY_BEARER, MOCK_STYLE_V2, mock_v2_apply},
+    {"POST", "/api/issuing/3ds/v2/enroll", MOCK_AUTH_KEY_BEARER, MOCK_STYLE_V2, mock_v2_enroll},
+    {"POST", "/api/issuing/3ds/v2/update", MOCK_AUTH_KEY_BEARER, MOCK_STYLE_V2, mock_v2_3ds_update},
+    {"POST", "/api/issuing/cardholders/v2/update", MOCK_AUTH_KEY_BEARER, MOCK_STYLE_V2,
+     mock_v2_contact_update},
+    {"POST", MOCK_V1_PATH, MOCK_AUTH_KEY_OPT_BEARER, MOCK_STYLE_V1, mock_v1_3ds},
+    {"GET", MOCK_V1_PATH, MOCK_AUTH_KEY_OPT_BEARER, MOCK_STYLE_V1, mock_v1_3ds},
+    {"PATCH", MOCK_V1_PATH, MOCK_AUTH_KEY_OPT_BEARER, MOCK_STYLE_V1, mock_v1_3ds},
+    {"DELETE", MOCK_V1_PATH, MOCK_AUTH_KEY_OPT_BEARER, MOCK_STYLE_V1, mock_v1_3ds},
+    {"GET", "/__mock/state", MOCK_AUTH_KEY_BEARER, MOCK_STYLE_V2, mock_state_endpoint},
 };
 
 #define MOCK_ROUTE_COUNT (sizeof mock_routes / sizeof mock_routes[0])
@@ -65,6 +72,36 @@ void mock_reply_error(mock_response *res, unsigned status, const char *code, con
     (void)ck_json_member_string(&w, "message", msg);
     (void)ck_json_object_end(&w);
     mock_reply_finish(res, &w, status);
+}
+
+void mock_reply_error_v1(mock_response *res, unsigned status, const char *fmt, ...)
+{
+    char msg[512];
+    ck_json_writer w;
+    va_list ap;
+
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ck_json_writer_init(&w, res->body, sizeof res->body);
+    (void)ck_json_object_begin(&w);
+    (void)ck_json_key(&w, "code");
+    (void)ck_json_int(&w, (int64_t)status);
+    (void)ck_json_member_string(&w, "message", msg);
+    (void)ck_json_member_string(&w, "status", "error");
+    (void)ck_json_object_end(&w);
+    mock_reply_finish(res, &w, status);
+}
+
+/** @brief An error in the shape of @p style (v2: @p code is its code string). */
+static void mock_reply_styled(mock_response *res, mock_style style, unsigned status, const char *code,
+                              const char *msg)
+{
+    if (style == MOCK_STYLE_V1) {
+        mock_reply_error_v1(res, status, "%s", msg);
+    } else {
+        mock_reply_error(res, status, code, "%s", msg);
+    }
 }
 
 void mock_reply_success(mock_response *res)
@@ -117,6 +154,14 @@ static void mock_state_endpoint(mock_app *app, const mock_request *req, mock_res
     mock_member_ulong(&w, "unauthorized", c->unauthorized);
     mock_member_ulong(&w, "cards", (unsigned long)app->st->card_count);
     mock_member_ulong(&w, "cards_enrolled", (unsigned long)enrolled);
+    mock_member_ulong(&w, "v1_enrollments", c->v1_enrollments);
+    mock_member_ulong(&w, "v1_updates", c->v1_updates);
+    mock_member_ulong(&w, "v1_unenrollments", c->v1_unenrollments);
+    mock_member_ulong(&w, "v1_gets", c->v1_gets);
+    mock_member_ulong(&w, "v1_dedup_hits", c->v1_dedup_hits);
+    mock_member_ulong(&w, "v1_key_conflicts", c->v1_key_conflicts);
+    mock_member_ulong(&w, "v1_enrolled", (unsigned long)app->st->v1_count);
+    mock_member_ulong(&w, "v1_keys", (unsigned long)app->st->key_count);
     (void)ck_json_key(&w, "last_remark");
     if (app->st->has_last_remark) {
         (void)ck_json_string(&w, app->st->last_remark);
@@ -218,6 +263,7 @@ void mock_dispatch(mock_app *app, const mock_request *req, mock_response *res,
     const mock_route *route = NULL;
     const char *path;
     size_t len = req->path_len;
+    mock_style style = MOCK_STYLE_V2;
     bool own;
     bool path_known = false;
     size_t i;
@@ -230,17 +276,6 @@ void mock_dispatch(mock_app *app, const mock_request *req, mock_response *res,
     own = len >= sizeof MOCK_OWN_PREFIX - 1u &&
           memcmp(req->target, MOCK_OWN_PREFIX, sizeof MOCK_OWN_PREFIX - 1u) == 0;
     res->own = own;
-    if (!own) {
-        c->requests++;
-        res->drop = mock_should_drop(app->cfg, c->requests);
-        if (c->requests <= app->cfg->fail_first) {
-            c->failed_injected++;
-            mock_reply_error(res, app->cfg->fail_status, "MOCK_INJECTED_FAILURE",
-                             "injected failure %lu of %lu", c->requests, app->cfg->fail_first);
-            res->retry_after_s = app->cfg->retry_after_s;
-            return;
-        }
-    }
 
     path = mock_route_path(app->cfg, req->target, &len);
     allow[0] = '\0';
@@ -249,6 +284,7 @@ void mock_dispatch(mock_app *app, const mock_request *req, mock_response *res,
             continue;
         }
         path_known = true;
+        style = mock_routes[i].style;
         if (strcmp(mock_routes[i].method, req->method) == 0) {
             route = &mock_routes[i];
         }
@@ -259,22 +295,41 @@ void mock_dispatch(mock_app *app, const mock_request *req, mock_response *res,
             strcat(allow, mock_routes[i].method);
         }
     }
+
+    /* Fault switches act before routing, in the error shape of the path's API. */
+    if (!own) {
+        c->requests++;
+        res->drop = mock_should_drop(app->cfg, c->requests);
+        res->delay = app->cfg->delay_count == 0u || c->requests <= app->cfg->delay_count;
+        if (c->requests <= app->cfg->fail_first) {
+            char msg[96];
+            c->failed_injected++;
+            (void)snprintf(msg, sizeof msg, "injected failure %lu of %lu", c->requests,
+                           app->cfg->fail_first);
+            mock_reply_styled(res, style, app->cfg->fail_status, "MOCK_INJECTED_FAILURE", msg);
+            res->retry_after_s = app->cfg->retry_after_s;
+            return;
+        }
+    }
     if (!path_known) {
         mock_reply_error(res, 404, "NOT_FOUND", "no such endpoint");
         return;
     }
     if (route == NULL) {
+        char msg[96];
         res->allow = allow;
-        mock_reply_error(res, 405, "METHOD_NOT_ALLOWED", "method not allowed; use %s", allow);
+        (void)snprintf(msg, sizeof msg, "method not allowed; use %s", allow);
+        mock_reply_styled(res, style, 405, "METHOD_NOT_ALLOWED", msg);
         return;
     }
     if (!mock_authorized(app, req, route->auth)) {
         c->unauthorized++;
-        mock_reply_error(res, 401, "UNAUTHORIZED", "missing or invalid credentials");
+        mock_reply_styled(res, style, 401, "UNAUTHORIZED", "missing or invalid credentials");
         return;
     }
     if (req->content_length > 0u && !mock_json_content_type(req)) {
-        mock_reply_error(res, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+        mock_reply_styled(res, style, 415, "UNSUPPORTED_MEDIA_TYPE",
+                          "Content-Type must be application/json");
         return;
     }
     route->handler(app, req, res);

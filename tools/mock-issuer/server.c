@@ -377,13 +377,15 @@ static void mock_conn_handle(mock_conn *c, const mock_request *req)
     c->deadline = 0;
     if (res.drop) {
         mock_the_app->st->counters.dropped++;
-        mock_log(cfg, "#%lu %s %s -> %u, dropped (connection closed, no answer)", no, req->method,
-                 path, res.status);
+        mock_log(cfg, "#%lu %s %s -> %u%s%s, dropped (connection closed, no answer)", no,
+                 req->method, path, res.status, res.note != NULL ? " " : "",
+                 res.note != NULL ? res.note : "");
         mock_conn_linger(c);
         return;
     }
-    mock_log(cfg, "#%lu %s %s -> %u", no, req->method, path, res.status);
-    mock_conn_queue(c, &res, no, !res.own);
+    mock_log(cfg, "#%lu %s %s -> %u%s%s", no, req->method, path, res.status,
+             res.note != NULL ? " " : "", res.note != NULL ? res.note : "");
+    mock_conn_queue(c, &res, no, res.delay);
 }
 
 /** @brief Send the queued bytes, as far as the socket, the timers and --split allow. */

@@ -1,7 +1,8 @@
 /**
  * @file state.c
  * @brief The mock issuer's memory: known products, budgets and cardholders
- * (built-in seed data plus --seed-* options) and the cards it issued.
+ * (built-in seed data plus --seed-* options), the cards it issued, the v1
+ * 3DS enrollments, and the idempotency keys it remembers.
  */
 #include <stdio.h>
 #include <string.h>
@@ -158,4 +159,87 @@ mock_card *mock_state_new_card(mock_state *st)
     (void)snprintf(c->id, sizeof c->id, "card%010lu%06lu", st->id_base, st->card_serial);
     st->card_count++;
     return c;
+}
+
+mock_v1_enrollment *mock_state_v1_find(mock_state *st, const char *product, const char *cardholder,
+                                       const char *wallet, const char *card)
+{
+    size_t i;
+
+    for (i = 0; i < st->v1_count; i++) {
+        mock_v1_enrollment *e = &st->v1[i];
+        if (strcmp(e->card, card) == 0 && strcmp(e->wallet, wallet) == 0 &&
+            strcmp(e->cardholder, cardholder) == 0 && strcmp(e->product, product) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+mock_v1_enrollment *mock_state_v1_add(mock_state *st, const char *product, const char *cardholder,
+                                      const char *wallet, const char *card, mock_otp otp)
+{
+    mock_v1_enrollment *e;
+
+    if (st->v1_count >= MOCK_V1_MAX_ENROLLMENTS) {
+        return NULL;
+    }
+    e = &st->v1[st->v1_count];
+    memset(e, 0, sizeof *e);
+    if (!mock_id_copy(e->product, product) || !mock_id_copy(e->cardholder, cardholder) ||
+        !mock_id_copy(e->wallet, wallet) || !mock_id_copy(e->card, card)) {
+        return NULL;
+    }
+    e->otp = otp;
+    st->v1_count++;
+    return e;
+}
+
+void mock_state_v1_remove(mock_state *st, mock_v1_enrollment *e)
+{
+    size_t i = (size_t)(e - st->v1);
+
+    if (i >= st->v1_count) {
+        return;
+    }
+    st->v1[i] = st->v1[st->v1_count - 1u];
+    st->v1_count--;
+}
+
+const mock_v1_key *mock_state_key_find(const mock_state *st, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < st->key_count; i++) {
+        if (strcmp(st->keys[i].key, key) == 0) {
+            return &st->keys[i];
+        }
+    }
+    return NULL;
+}
+
+bool mock_state_key_store(mock_state *st, const char *key, const char *fingerprint, unsigned status,
+                          const char *body, size_t body_len)
+{
+    mock_v1_key *k;
+    size_t klen = strlen(key);
+    size_t flen = strlen(fingerprint);
+
+    if (klen == 0u || klen > MOCK_V1_KEY_MAX || flen >= sizeof k->fingerprint ||
+        body_len > sizeof k->body) {
+        return false;
+    }
+    /* A ring: when full, the oldest key is forgotten. */
+    k = &st->keys[st->key_next];
+    st->key_next = (st->key_next + 1u) % MOCK_V1_MAX_KEYS;
+    if (st->key_count < MOCK_V1_MAX_KEYS) {
+        st->key_count++;
+    }
+    memset(k, 0, sizeof *k);
+    memcpy(k->key, key, klen + 1u);
+    memcpy(k->fingerprint, fingerprint, flen + 1u);
+    k->status = status;
+    memcpy(k->body, body, body_len);
+    k->body_len = body_len;
+    return true;
 }

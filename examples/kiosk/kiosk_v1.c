@@ -1,0 +1,620 @@
+/**
+ * @file kiosk_v1.c
+ * @brief A kiosk's 3DS program flow on the v1 API, written against cardkit's
+ * public API and its POSIX and mbedTLS ports only, with the idempotency key
+ * of every call kept in a journal (standing in for the kiosk's non-volatile
+ * storage) so that a power cut between sending and the answer is recovered
+ * by replaying the call with the same key:
+ *
+ *  1. enroll the card in the 3DS program, OTP by SMS   (ck_v1_3ds_enroll)
+ *  2. read the enrollment details                       (ck_v1_3ds_get)
+ *  3. switch the OTP delivery method to EMAIL           (ck_v1_3ds_update)
+ *  4. unenroll the card                                 (ck_v1_3ds_unenroll)
+ *
+ * The journal protocol (see kiosk_v1_step()):
+ *  - before a call, make its key (ck_v1_request_id_new()) and write the
+ *    record {step, OTP method, key, ids} to the journal, durably (write a
+ *    temporary file, fsync, rename, fsync the folder);
+ *  - send; when the server answered (ck_result::progress is
+ *    CK_PROGRESS_ANSWERED, whatever the status) or the request was refused
+ *    before sending (CK_ERR_INVALID_ARG), remove the record;
+ *  - otherwise (outcome unknown, connection failures) keep it;
+ *  - at start-up, a record in the journal means "the answer was never
+ *    seen": replay that step with the stored key and ids (the issuer
+ *    applies it at most once), then go on with the steps after it.
+ *
+ * Usage: kiosk_v1 [--base-url URL] [--ca-file PEM] [--timeout-ms N]
+ *                 [--journal PATH] [--product-id ID] [--cardholder-id ID]
+ *                 [--wallet-id ID] [--card-id ID]
+ * Environment: CK_BASE_URL and CK_CA_FILE (when the options are not given),
+ * CK_API_KEY (required), CK_ACCESS_TOKEN (optional: no Authorization header
+ * without it). Without --journal nothing survives the process.
+ * Exit status: 0 when every step succeeded (or after --help), 1 when a step
+ * failed, 2 on bad usage.
+ *
+ * Memory: the client, the TLS state and the buffers are static; one
+ * ::ck_client and one ::ck_buffers serve every call. Nothing is allocated by
+ * cardkit.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cardkit/cardkit.h"
+#include "ck_posix.h"
+#include "ck_tls.h"
+
+/** @brief Defaults: ids the mock issuer accepts (any non-empty ids work there). */
+#define KV1_DEFAULT_PRODUCT "VC-KIOSK"
+#define KV1_DEFAULT_CARDHOLDER "273555991139442689"
+#define KV1_DEFAULT_WALLET "wallet-kiosk-0001"
+#define KV1_DEFAULT_CARD "card59202507231957437131"
+
+/** @brief The steps. */
+enum { KV1_ENROLL = 0, KV1_GET, KV1_UPDATE, KV1_UNENROLL, KV1_STEPS };
+
+/** @brief Step names, as stored in the journal. */
+static const char *const kv1_step_names[KV1_STEPS] = {"enroll", "get", "update", "unenroll"};
+
+/** @brief Longest id the journal keeps. */
+#define KV1_ID_MAX 64u
+/** @brief Largest journal record. */
+#define KV1_RECORD_MAX 512u
+/** @brief GET entries the kiosk can take. */
+#define KV1_MAX_ENTRIES 4u
+
+/** @brief What the kiosk was told to do. */
+typedef struct kv1_opts {
+    const char *base_url;
+    const char *ca_file;
+    const char *journal;
+    const char *product;
+    const char *cardholder;
+    const char *wallet;
+    const char *card;
+    unsigned long timeout_ms;
+} kv1_opts;
+
+/** @brief A journal record: one step whose answer was not seen yet. */
+typedef struct kv1_record {
+    int step;                               /**< KV1_ENROLL .. KV1_UNENROLL */
+    ck_otp_method otp;                      /**< enroll, update */
+    char key[CK_V1_REQUEST_ID_SIZE];        /**< the idempotency key */
+    char product[KV1_ID_MAX + 1u];
+    char cardholder[KV1_ID_MAX + 1u];
+    char wallet[KV1_ID_MAX + 1u];
+    char card[KV1_ID_MAX + 1u];
+} kv1_record;
+
+/** @brief The connection stack and the one buffer set (static: mbedTLS contexts are large). */
+static ck_platform kv1_platform;
+static ck_posix_tcp kv1_tcp;
+static ck_transport kv1_tcp_transport;
+static ck_tls kv1_tls;
+static ck_transport kv1_tls_transport;
+static ck_buffers kv1_buffers;
+static ck_client kv1_client;
+
+/** @brief The usage text. */
+static const char kv1_usage_text[] =
+    "usage: kiosk_v1 [--base-url URL] [--ca-file PEM] [--timeout-ms N] [--journal PATH]\n"
+    "                [--product-id ID] [--cardholder-id ID] [--wallet-id ID] [--card-id ID]\n"
+    "environment: CK_API_KEY (required); CK_ACCESS_TOKEN (optional); CK_BASE_URL, CK_CA_FILE\n";
+
+/** @brief Print why and the usage to stderr, and return 2. */
+static int kv1_usage(const char *why)
+{
+    fprintf(stderr, "kiosk_v1: %s\n%s", why, kv1_usage_text);
+    return 2;
+}
+
+/** @brief Parse the command line over the environment's defaults: 0 to run, -1 after --help, 2 on bad usage. */
+static int kv1_parse(int argc, char **argv, kv1_opts *o)
+{
+    int i;
+
+    memset(o, 0, sizeof *o);
+    o->base_url = getenv("CK_BASE_URL");
+    o->ca_file = getenv("CK_CA_FILE");
+    o->product = KV1_DEFAULT_PRODUCT;
+    o->cardholder = KV1_DEFAULT_CARDHOLDER;
+    o->wallet = KV1_DEFAULT_WALLET;
+    o->card = KV1_DEFAULT_CARD;
+    o->timeout_ms = CK_DEFAULT_TIMEOUT_MS;
+    for (i = 1; i < argc; i += 2) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(kv1_usage_text, stdout);
+            return -1;
+        }
+        if (v == NULL) {
+            return kv1_usage("an option needs a value");
+        }
+        if (strcmp(argv[i], "--base-url") == 0) {
+            o->base_url = v;
+        } else if (strcmp(argv[i], "--ca-file") == 0) {
+            o->ca_file = v;
+        } else if (strcmp(argv[i], "--journal") == 0) {
+            o->journal = v;
+        } else if (strcmp(argv[i], "--product-id") == 0) {
+            o->product = v;
+        } else if (strcmp(argv[i], "--cardholder-id") == 0) {
+            o->cardholder = v;
+        } else if (strcmp(argv[i], "--wallet-id") == 0) {
+            o->wallet = v;
+        } else if (strcmp(argv[i], "--card-id") == 0) {
+            o->card = v;
+        } else if (strcmp(argv[i], "--timeout-ms") == 0) {
+            char *end = NULL;
+            o->timeout_ms = strtoul(v, &end, 10);
+            if (end == v || *end != '\0' || o->timeout_ms < 100ul || o->timeout_ms > 600000ul) {
+                return kv1_usage("--timeout-ms: 100 to 600000");
+            }
+        } else {
+            return kv1_usage("unknown option");
+        }
+    }
+    if (o->base_url == NULL || o->base_url[0] == '\0') {
+        return kv1_usage("no base URL (--base-url or CK_BASE_URL): the provider's {{baseUrl}}");
+    }
+    if (strlen(o->product) > KV1_ID_MAX || strlen(o->cardholder) > KV1_ID_MAX ||
+        strlen(o->wallet) > KV1_ID_MAX || strlen(o->card) > KV1_ID_MAX) {
+        return kv1_usage("ids are at most 64 characters");
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The journal: one record, written durably before a call, removed after.   */
+/* ------------------------------------------------------------------------ */
+
+/** @brief fsync the folder holding @p path, so that a rename or unlink is durable. */
+static int kv1_sync_dir(const char *path)
+{
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash == NULL ? 1u : (slash == path ? 1u : (size_t)(slash - path));
+    int fd;
+    int rc;
+
+    if (n >= sizeof dir) {
+        return -1;
+    }
+    if (slash == NULL) {
+        dir[0] = '.';
+    } else {
+        memcpy(dir, path, n);
+    }
+    dir[n] = '\0';
+    fd = open(dir, O_RDONLY);
+    if (fd < 0) {
+        return -1;
+    }
+    rc = fsync(fd);
+    (void)close(fd);
+    return rc;
+}
+
+/** @brief Write @p r to the journal: temporary file, fsync, rename, fsync the folder. */
+static int kv1_journal_write(const char *path, const kv1_record *r)
+{
+    char tmp[1024];
+    char buf[KV1_RECORD_MAX];
+    int len;
+    int fd;
+    ssize_t w;
+
+    len = snprintf(buf, sizeof buf, "cardkit-v1-journal 1\nstep=%s\notp=%s\nkey=%s\nproduct=%s\n"
+                                    "cardholder=%s\nwallet=%s\ncard=%s\nend\n",
+                   kv1_step_names[r->step], r->otp == CK_OTP_SMS ? "SMS" : (r->otp == CK_OTP_EMAIL ? "EMAIL" : "-"),
+                   r->key, r->product, r->cardholder, r->wallet, r->card);
+    if (len < 0 || (size_t)len >= sizeof buf || (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        return -1;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        return -1;
+    }
+    w = write(fd, buf, (size_t)len);
+    if (w != (ssize_t)len || fsync(fd) != 0) {
+        (void)close(fd);
+        (void)unlink(tmp);
+        return -1;
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        (void)unlink(tmp);
+        return -1;
+    }
+    return kv1_sync_dir(path);
+}
+
+/** @brief Remove the record (the answer was seen). */
+static int kv1_journal_clear(const char *path)
+{
+    if (unlink(path) != 0 && errno != ENOENT) {
+        return -1;
+    }
+    return kv1_sync_dir(path);
+}
+
+/** @brief Copy the value of "name=value" line @p line into @p out when it is @p name. */
+static int kv1_take(const char *line, const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    size_t v;
+
+    if (strncmp(line, name, n) != 0 || line[n] != '=') {
+        return 0;
+    }
+    v = strlen(line + n + 1u);
+    if (v == 0u || v >= cap) {
+        return -1;
+    }
+    memcpy(out, line + n + 1u, v + 1u);
+    return 1;
+}
+
+/**
+ * @brief Read the pending record, if any.
+ * @return 1 when there is one, 0 when there is none (or it is incomplete:
+ *         it was being written when the power went, so its request was
+ *         never sent), -1 when the journal cannot be read.
+ */
+static int kv1_journal_read(const char *path, kv1_record *r)
+{
+    char line[KV1_ID_MAX + 32u];
+    char step[16] = "";
+    char otp[8] = "";
+    int have_end = 0;
+    FILE *f = fopen(path, "r");
+    int i;
+
+    memset(r, 0, sizeof *r);
+    if (f == NULL) {
+        return errno == ENOENT ? 0 : -1;
+    }
+    if (fgets(line, sizeof line, f) == NULL || strcmp(line, "cardkit-v1-journal 1\n") != 0) {
+        (void)fclose(f);
+        return 0;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        size_t n = strlen(line);
+        if (n == 0u || line[n - 1u] != '\n') {
+            break; /* cut short */
+        }
+        line[n - 1u] = '\0';
+        if (strcmp(line, "end") == 0) {
+            have_end = 1;
+            break;
+        }
+        if (kv1_take(line, "step", step, sizeof step) < 0 || kv1_take(line, "otp", otp, sizeof otp) < 0 ||
+            kv1_take(line, "key", r->key, sizeof r->key) < 0 ||
+            kv1_take(line, "product", r->product, sizeof r->product) < 0 ||
+            kv1_take(line, "cardholder", r->cardholder, sizeof r->cardholder) < 0 ||
+            kv1_take(line, "wallet", r->wallet, sizeof r->wallet) < 0 ||
+            kv1_take(line, "card", r->card, sizeof r->card) < 0) {
+            break;
+        }
+    }
+    (void)fclose(f);
+    r->step = -1;
+    for (i = 0; i < KV1_STEPS; i++) {
+        if (strcmp(step, kv1_step_names[i]) == 0) {
+            r->step = i;
+        }
+    }
+    r->otp = strcmp(otp, "SMS") == 0 ? CK_OTP_SMS : (strcmp(otp, "EMAIL") == 0 ? CK_OTP_EMAIL : CK_OTP_NONE);
+    if (!have_end || r->step < 0 || r->key[0] == '\0' || r->product[0] == '\0' || r->cardholder[0] == '\0' ||
+        r->wallet[0] == '\0' || r->card[0] == '\0') {
+        return 0;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The calls                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/** @brief Build TCP -> TLS -> client. Prints what failed. */
+static int kv1_connect_stack(const kv1_opts *o, const char *api_key, const char *token)
+{
+    ck_tls_config tc;
+    ck_client_config cc;
+    const char *field = NULL;
+    ck_err e;
+
+    ck_posix_platform(&kv1_platform);
+    ck_posix_tcp_transport(&kv1_tcp, &kv1_tcp_transport);
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = o->ca_file;
+    tc.platform = &kv1_platform;
+    e = ck_tls_init(&kv1_tls, &tc, &kv1_tcp_transport);
+    if (e != CK_OK) {
+        fprintf(stderr, "kiosk_v1: TLS set-up failed: %s (CA bundle %s)\n", ck_strerror(e),
+                o->ca_file != NULL ? o->ca_file : CK_TLS_DEFAULT_CA_FILE);
+        ck_tls_free(&kv1_tls);
+        return 1;
+    }
+    ck_tls_transport(&kv1_tls, &kv1_tls_transport);
+
+    ck_client_config_init(&cc);
+    cc.base_url = o->base_url;
+    cc.api_key = api_key;
+    cc.access_token = token; /* NULL or "": no Authorization header in v1 */
+    cc.transport = &kv1_tls_transport;
+    cc.platform = &kv1_platform;
+    cc.timeout_ms = (uint32_t)o->timeout_ms;
+    ck_client_config_set_buffers(&cc, &kv1_buffers);
+    e = ck_client_init(&kv1_client, &cc, &field);
+    if (e != CK_OK) {
+        fprintf(stderr, "kiosk_v1: client set-up failed: %s (%s)\n", ck_strerror(e), field != NULL ? field : "?");
+        ck_tls_free(&kv1_tls);
+        return 1;
+    }
+    return 0;
+}
+
+/**
+ * @brief Print text that came from the server with every control
+ * character, C1 controls included, shown as '?'.
+ */
+static void kv1_print_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; *p != '\0'; p++) {
+        if (*p < 0x20u || *p == 0x7Fu) {
+            putchar('?');
+        } else if (*p == 0xC2u && p[1] >= 0x80u && p[1] <= 0x9Fu) {
+            putchar('?');
+            p++;
+        } else {
+            putchar(*p);
+        }
+    }
+}
+
+/** @brief Print a destination (a phone number or an e-mail address) masked: "+62*******022". */
+static void kv1_print_masked(const char *s)
+{
+    size_t n = strlen(s);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i < 3u || i + 3u >= n || c == '@' || c == '.') {
+            putchar(c < 0x20u || c >= 0x7Fu ? '?' : (int)c);
+        } else {
+            putchar('*');
+        }
+    }
+}
+
+/** @brief Print the outcome of one call and the buffers it used; returns 0 on success. */
+static int kv1_report(const ck_result *r)
+{
+    printf("          result   %s  HTTP %u  %u attempt%s  %lu ms", ck_strerror(r->err), (unsigned)r->http_status,
+           (unsigned)r->attempts, r->attempts == 1u ? "" : "s", (unsigned long)r->elapsed_ms);
+    if (r->request_id[0] != '\0') {
+        printf("  server request-id ");
+        kv1_print_text(r->request_id);
+    }
+    printf("\n          buffers  request %lu/%lu B, response %lu/%lu B of the work buffer; "
+           "%u/%u JSON tokens\n",
+           (unsigned long)r->request_bytes, (unsigned long)CK_WORK_BUF_SIZE, (unsigned long)r->response_bytes,
+           (unsigned long)CK_WORK_BUF_SIZE, (unsigned)r->tokens_used, (unsigned)CK_JSON_MAX_TOKENS);
+    if (r->err == CK_OK) {
+        return 0;
+    }
+    if (r->field != NULL) {
+        printf("          invalid field: %s\n", r->field);
+    }
+    if (r->cause != CK_OK && r->cause != r->err) {
+        printf("          cause: %s\n", ck_strerror(r->cause));
+    }
+    if (r->api_code[0] != '\0' || r->api_message[0] != '\0') {
+        printf("          server said: code ");
+        kv1_print_text(r->api_code[0] != '\0' ? r->api_code : "-");
+        printf(", message \"");
+        kv1_print_text(r->api_message);
+        printf("\"\n");
+    }
+    return 1;
+}
+
+/** @brief Run one step of @p rec (its key already set) and print it; returns 0 on success. */
+static int kv1_call(const kv1_opts *o, const kv1_record *rec)
+{
+    ck_v1_req req;
+    ck_v1_3ds_entry entries[KV1_MAX_ENTRIES];
+    size_t count = 0;
+    size_t i;
+    ck_result r;
+    int failed;
+
+    memset(&req, 0, sizeof req);
+    req.product_id = rec->product;
+    req.cardholder_id = rec->cardholder;
+    req.wallet_id = rec->wallet;
+    req.card_id = rec->card;
+    req.otp = rec->otp;
+    memcpy(req.request_id, rec->key, sizeof req.request_id);
+    switch (rec->step) {
+    case KV1_ENROLL:
+        (void)ck_v1_3ds_enroll(&kv1_client, &req, &r);
+        break;
+    case KV1_GET:
+        (void)ck_v1_3ds_get(&kv1_client, &req, entries, KV1_MAX_ENTRIES, &count, &r);
+        break;
+    case KV1_UPDATE:
+        (void)ck_v1_3ds_update(&kv1_client, &req, &r);
+        break;
+    default:
+        (void)ck_v1_3ds_unenroll(&kv1_client, &req, &r);
+        break;
+    }
+    failed = kv1_report(&r);
+    if (rec->step == KV1_GET && r.err == CK_OK) {
+        for (i = 0; i < count; i++) {
+            printf("          entry %lu/%lu  ", (unsigned long)(i + 1u), (unsigned long)count);
+            kv1_print_text(entries[i].otp_delivery_method);
+            printf("  ");
+            kv1_print_masked(entries[i].destination);
+            printf("  ");
+            kv1_print_text(entries[i].status);
+            printf("\n");
+        }
+        if (count == 0u) {
+            printf("          no entries\n");
+        }
+    }
+    if (o->journal != NULL) {
+        /* The answer was seen (or nothing could have been sent): the record is done. */
+        if (r.progress == CK_PROGRESS_ANSWERED || r.err == CK_ERR_INVALID_ARG) {
+            if (kv1_journal_clear(o->journal) != 0) {
+                printf("          journal  cannot remove the record: %s\n", strerror(errno));
+                return 1;
+            }
+            printf("          journal  record removed (answer seen)\n");
+        } else {
+            printf("          journal  record KEPT: the request may have been applied; the next start\n"
+                   "                   replays it with key %s\n", rec->key);
+        }
+    } else if (r.err == CK_ERR_OUTCOME_UNKNOWN) {
+        printf("          the request was sent but no answer came back: repeat it with key %s\n", rec->key);
+    }
+    return failed;
+}
+
+/** @brief What step @p s does, for the step line. */
+static void kv1_print_step(int s, const kv1_record *rec)
+{
+    printf("step %d/%d  ", s + 1, KV1_STEPS);
+    switch (s) {
+    case KV1_ENROLL:
+        printf("enroll card %s in the 3DS program, OTP by %s", rec->card, rec->otp == CK_OTP_SMS ? "SMS" : "EMAIL");
+        break;
+    case KV1_GET:
+        printf("read the 3DS enrollment details of card %s", rec->card);
+        break;
+    case KV1_UPDATE:
+        printf("switch the OTP delivery method of card %s to %s", rec->card,
+               rec->otp == CK_OTP_SMS ? "SMS" : "EMAIL");
+        break;
+    default:
+        printf("unenroll card %s from the 3DS program", rec->card);
+        break;
+    }
+    printf("  [%s " CK_V1_PATH_3DS "]\n",
+           s == KV1_ENROLL ? "POST" : (s == KV1_GET ? "GET" : (s == KV1_UPDATE ? "PATCH" : "DELETE")));
+}
+
+/**
+ * @brief One step: make its key, journal it, call, settle the journal.
+ * The key is made once per step, before anything is sent.
+ */
+static int kv1_step(const kv1_opts *o, int s)
+{
+    kv1_record rec;
+    ck_err e;
+
+    memset(&rec, 0, sizeof rec);
+    rec.step = s;
+    rec.otp = s == KV1_ENROLL ? CK_OTP_SMS : (s == KV1_UPDATE ? CK_OTP_EMAIL : CK_OTP_NONE);
+    (void)snprintf(rec.product, sizeof rec.product, "%s", o->product);
+    (void)snprintf(rec.cardholder, sizeof rec.cardholder, "%s", o->cardholder);
+    (void)snprintf(rec.wallet, sizeof rec.wallet, "%s", o->wallet);
+    (void)snprintf(rec.card, sizeof rec.card, "%s", o->card);
+    kv1_print_step(s, &rec);
+    e = ck_v1_request_id_new(&kv1_client, rec.key);
+    if (e != CK_OK) {
+        printf("          result   %s (no idempotency key could be made; nothing was sent)\n", ck_strerror(e));
+        return 1;
+    }
+    printf("          key      %s", rec.key);
+    if (o->journal != NULL) {
+        if (kv1_journal_write(o->journal, &rec) != 0) {
+            printf("\n          journal  cannot write the record (%s): nothing was sent\n", strerror(errno));
+            return 1;
+        }
+        printf(" (written to the journal before sending)");
+    }
+    printf("\n");
+    fflush(stdout); /* the log is as far as the kiosk got, should the power go now */
+    return kv1_call(o, &rec);
+}
+
+/** @brief Replay the journal's pending step, if any; sets *next to the step after it. */
+static int kv1_recover(const kv1_opts *o, int *next)
+{
+    kv1_record rec;
+    int found;
+
+    *next = KV1_ENROLL;
+    if (o->journal == NULL) {
+        return 0;
+    }
+    found = kv1_journal_read(o->journal, &rec);
+    if (found < 0) {
+        printf("recovery: cannot read the journal %s: %s\n", o->journal, strerror(errno));
+        return 1;
+    }
+    if (found == 0) {
+        printf("recovery: the journal holds no pending call\n\n");
+        return 0;
+    }
+    printf("recovery: the journal holds step %d/%d (%s) with key %s, sent before the last stop\n"
+           "          without an answer: replaying it with the same key and ids\n",
+           rec.step + 1, KV1_STEPS, kv1_step_names[rec.step], rec.key);
+    kv1_print_step(rec.step, &rec);
+    printf("          key      %s (from the journal)\n", rec.key);
+    if (kv1_call(o, &rec) != 0) {
+        return 1;
+    }
+    printf("\n");
+    *next = rec.step + 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    kv1_opts o;
+    const char *api_key = getenv("CK_API_KEY");
+    const char *token = getenv("CK_ACCESS_TOKEN");
+    int rc = kv1_parse(argc, argv, &o);
+    int s = 0;
+
+    if (rc != 0) {
+        return rc < 0 ? 0 : rc; /* -1: help was printed */
+    }
+    if (api_key == NULL || api_key[0] == '\0') {
+        return kv1_usage("CK_API_KEY must be set (CK_ACCESS_TOKEN is optional)");
+    }
+    printf("cardkit %s kiosk example, 3DS program API v1\n", CK_VERSION_STRING);
+    printf("  issuer   %s (resource " CK_V1_PATH_3DS ")\n", o.base_url);
+    printf("  CA       %s\n", o.ca_file != NULL ? o.ca_file : CK_TLS_DEFAULT_CA_FILE);
+    printf("  auth     x-api-key%s\n", token != NULL && token[0] != '\0' ? " and Bearer token" : " only");
+    printf("  journal  %s\n", o.journal != NULL ? o.journal : "(none: nothing survives a power cut)");
+    printf("  ids      product %s, cardholder %s, wallet %s, card %s\n\n", o.product, o.cardholder, o.wallet, o.card);
+    fflush(stdout);
+    if (kv1_connect_stack(&o, api_key, token) != 0) {
+        return 1;
+    }
+    rc = kv1_recover(&o, &s);
+    for (; rc == 0 && s < KV1_STEPS; s++) {
+        rc = kv1_step(&o, s);
+    }
+    ck_client_close(&kv1_client);
+    ck_tls_free(&kv1_tls);
+    if (rc == 0) {
+        printf("\nkiosk_v1: all %d v1 steps succeeded\n", KV1_STEPS);
+    } else {
+        printf("\nkiosk_v1: stopped at the failed step\n");
+    }
+    return rc;
+}
