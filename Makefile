@@ -38,6 +38,8 @@ TEST_LIBS     := -lcmocka
 DEPS_STAMP := $(BUILD)/.deps-host
 
 .PHONY: all lib test unit-test heap-check install size clean deps
+# Keep object files made on the way to test binaries (no rebuild next time).
+.SECONDARY:
 all: lib
 lib: $(LIB)
 

@@ -38,26 +38,20 @@ static void v1_setup(ck_fixture *f, const ck_lb_step *steps, size_t n, ck_v1_req
 
 static void assert_v1_request(ck_fixture *f, const char *method, const char *extra_headers, const char *body)
 {
+    char length[40] = "";
     char expect[2048];
+
     if (body != NULL) {
-        snprintf(expect, sizeof expect,
-                 "%s /issuing/api/v1/card/3DS HTTP/1.1\r\nHost: sandbox.issuer.test\r\n"
-                 "User-Agent: cardkit/" CK_VERSION_STRING "\r\n"
-                 "x-api-key: " CK_FIX_API_KEY "\r\nx-product-id: prod-1\r\nx-cardholder-id: ch-1\r\n"
-                 "x-wallet-id: w-1\r\nx-card-id: card-1\r\n%sx-request-id: " KEY "\r\n"
-                 "Content-Type: application/json\r\nAuthorization: Bearer " CK_FIX_TOKEN "\r\n"
-                 "Content-Length: %zu\r\nConnection: keep-alive\r\n\r\n%s",
-                 method, extra_headers, strlen(body), body);
-    } else {
-        snprintf(expect, sizeof expect,
-                 "%s /issuing/api/v1/card/3DS HTTP/1.1\r\nHost: sandbox.issuer.test\r\n"
-                 "User-Agent: cardkit/" CK_VERSION_STRING "\r\n"
-                 "x-api-key: " CK_FIX_API_KEY "\r\nx-product-id: prod-1\r\nx-cardholder-id: ch-1\r\n"
-                 "x-wallet-id: w-1\r\nx-card-id: card-1\r\n%sx-request-id: " KEY "\r\n"
-                 "Content-Type: application/json\r\nAuthorization: Bearer " CK_FIX_TOKEN "\r\n"
-                 "Connection: keep-alive\r\n\r\n",
-                 method, extra_headers);
+        snprintf(length, sizeof length, "Content-Length: %zu\r\n", strlen(body));
     }
+    snprintf(expect, sizeof expect,
+             "%s /issuing/api/v1/card/3DS HTTP/1.1\r\nHost: sandbox.issuer.test\r\n"
+             "User-Agent: cardkit/" CK_VERSION_STRING "\r\n"
+             "x-api-key: " CK_FIX_API_KEY "\r\nx-product-id: prod-1\r\nx-cardholder-id: ch-1\r\n"
+             "x-wallet-id: w-1\r\nx-card-id: card-1\r\n%sx-request-id: " KEY "\r\n"
+             "Content-Type: application/json\r\nAuthorization: Bearer " CK_FIX_TOKEN "\r\n"
+             "%sConnection: keep-alive\r\n\r\n%s",
+             method, extra_headers, length, body != NULL ? body : "");
     assert_string_equal(ck_fix_sent(f), expect);
 }
 
