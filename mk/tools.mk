@@ -27,10 +27,15 @@ KIOSK_V1_3  := $(MBEDTLS3_BUILD)/kiosk_v1
 CKCTL_SRCS  := $(sort $(wildcard tools/ckctl/*.c))
 CKCTL_OBJS  := $(CKCTL_SRCS:%.c=$(BUILD)/%.o)
 CKCTL3_OBJS := $(CKCTL_SRCS:%.c=$(MBEDTLS3_BUILD)/%.o)
-KIOSK_OBJS  := $(BUILD)/examples/kiosk/kiosk.o
-KIOSK3_OBJS := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk.o
-KIOSK_V1_OBJS  := $(BUILD)/examples/kiosk/kiosk_v1.o
-KIOSK_V1_3_OBJS := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk_v1.o
+# Both kiosks link kiosk_common.o, their shared plumbing (options, credentials,
+# the TCP -> TLS -> client stack, result printing); it includes ck_tls.h, so
+# it too is built once per mbedTLS version.
+KIOSK_COMMON_OBJ   := $(BUILD)/examples/kiosk/kiosk_common.o
+KIOSK_COMMON3_OBJ  := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk_common.o
+KIOSK_OBJS  := $(BUILD)/examples/kiosk/kiosk.o $(KIOSK_COMMON_OBJ)
+KIOSK3_OBJS := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk.o $(KIOSK_COMMON3_OBJ)
+KIOSK_V1_OBJS  := $(BUILD)/examples/kiosk/kiosk_v1.o $(KIOSK_COMMON_OBJ)
+KIOSK_V1_3_OBJS := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk_v1.o $(KIOSK_COMMON3_OBJ)
 # ckctl's pure parts (no network, no mbedTLS): what its unit tests link.
 CKCTL_CORE_OBJS := $(addprefix $(BUILD)/tools/ckctl/,ckctl_args.o ckctl_commands.o ckctl_exit.o ckctl_help.o ckctl_output.o ckctl_table.o)
 
@@ -108,6 +113,6 @@ install-ckctl: $(CKCTL)
 
 install: install-ckctl
 
--include $(CKCTL_OBJS:.o=.d) $(CKCTL3_OBJS:.o=.d) $(KIOSK_OBJS:.o=.d) $(KIOSK3_OBJS:.o=.d)
--include $(KIOSK_V1_OBJS:.o=.d) $(KIOSK_V1_3_OBJS:.o=.d)
+-include $(CKCTL_OBJS:.o=.d) $(CKCTL3_OBJS:.o=.d)
+-include $(sort $(KIOSK_OBJS:.o=.d) $(KIOSK3_OBJS:.o=.d) $(KIOSK_V1_OBJS:.o=.d) $(KIOSK_V1_3_OBJS:.o=.d))
 -include $(CKCTL_TEST_OBJ:.o=.d)

@@ -35,19 +35,20 @@
  * Memory: the client, the TLS state and the buffers are static; one
  * ::ck_client and one ::ck_buffers serve every call. Nothing is allocated by
  * cardkit.
+ *
+ * The option parsing, credentials, connection stack and result printing
+ * are shared with kiosk.c (kiosk_common.c); this file holds the v1 flow and
+ * its journal.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cardkit/cardkit.h"
-#include "ck_posix.h"
-#include "ck_tls.h"
+#include "kiosk_common.h"
 
 /** @brief Defaults: ids the mock issuer accepts (any non-empty ids work there). */
 #define KV1_DEFAULT_PRODUCT "VC-KIOSK"
@@ -70,14 +71,12 @@ static const char *const kv1_step_names[KV1_STEPS] = {"enroll", "get", "update",
 
 /** @brief What the kiosk was told to do. */
 typedef struct kv1_opts {
-    const char *base_url;
-    const char *ca_file;
+    kiosk_conn_opts conn;
     const char *journal;
     const char *product;
     const char *cardholder;
     const char *wallet;
     const char *card;
-    unsigned long timeout_ms;
 } kv1_opts;
 
 /** @brief A journal record: one step whose answer was not seen yet. */
@@ -92,79 +91,42 @@ typedef struct kv1_record {
 } kv1_record;
 
 /** @brief The connection stack and the one buffer set (static: mbedTLS contexts are large). */
-static ck_platform kv1_platform;
-static ck_posix_tcp kv1_tcp;
-static ck_transport kv1_tcp_transport;
-static ck_tls kv1_tls;
-static ck_transport kv1_tls_transport;
-static ck_buffers kv1_buffers;
-static ck_client kv1_client;
+static kiosk_stack kv1_stack;
 
-/** @brief The usage text. */
-static const char kv1_usage_text[] =
+/** @brief This program, for the shared parsing and messages. */
+static const kiosk_program kv1_program = {
+    "kiosk_v1",
     "usage: kiosk_v1 [--base-url URL] [--ca-file PEM] [--timeout-ms N] [--journal PATH]\n"
     "                [--product-id ID] [--cardholder-id ID] [--wallet-id ID] [--card-id ID]\n"
-    "environment: CK_API_KEY (required); CK_ACCESS_TOKEN (optional); CK_BASE_URL, CK_CA_FILE\n";
+    "environment: CK_API_KEY (required); CK_ACCESS_TOKEN (optional); CK_BASE_URL, CK_CA_FILE\n",
+    "no base URL (--base-url or CK_BASE_URL): the provider's {{baseUrl}}",
+    false,
+};
 
-/** @brief Print why and the usage to stderr, and return 2. */
-static int kv1_usage(const char *why)
-{
-    fprintf(stderr, "kiosk_v1: %s\n%s", why, kv1_usage_text);
-    return 2;
-}
-
-/** @brief Parse the command line over the environment's defaults: 0 to run, -1 after --help, 2 on bad usage. */
+/** @brief Parse the command line over the defaults: 0 to run, -1 after --help, 2 on bad usage. */
 static int kv1_parse(int argc, char **argv, kv1_opts *o)
 {
-    int i;
+    const kiosk_option own[] = {
+        {"--journal", &o->journal},
+        {"--product-id", &o->product},
+        {"--cardholder-id", &o->cardholder},
+        {"--wallet-id", &o->wallet},
+        {"--card-id", &o->card},
+    };
+    int rc;
 
     memset(o, 0, sizeof *o);
-    o->base_url = getenv("CK_BASE_URL");
-    o->ca_file = getenv("CK_CA_FILE");
     o->product = KV1_DEFAULT_PRODUCT;
     o->cardholder = KV1_DEFAULT_CARDHOLDER;
     o->wallet = KV1_DEFAULT_WALLET;
     o->card = KV1_DEFAULT_CARD;
-    o->timeout_ms = CK_DEFAULT_TIMEOUT_MS;
-    for (i = 1; i < argc; i += 2) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(kv1_usage_text, stdout);
-            return -1;
-        }
-        if (v == NULL) {
-            return kv1_usage("an option needs a value");
-        }
-        if (strcmp(argv[i], "--base-url") == 0) {
-            o->base_url = v;
-        } else if (strcmp(argv[i], "--ca-file") == 0) {
-            o->ca_file = v;
-        } else if (strcmp(argv[i], "--journal") == 0) {
-            o->journal = v;
-        } else if (strcmp(argv[i], "--product-id") == 0) {
-            o->product = v;
-        } else if (strcmp(argv[i], "--cardholder-id") == 0) {
-            o->cardholder = v;
-        } else if (strcmp(argv[i], "--wallet-id") == 0) {
-            o->wallet = v;
-        } else if (strcmp(argv[i], "--card-id") == 0) {
-            o->card = v;
-        } else if (strcmp(argv[i], "--timeout-ms") == 0) {
-            char *end = NULL;
-            o->timeout_ms = strtoul(v, &end, 10);
-            if (end == v || *end != '\0' || o->timeout_ms < 100ul || o->timeout_ms > 600000ul) {
-                return kv1_usage("--timeout-ms: 100 to 600000");
-            }
-        } else {
-            return kv1_usage("unknown option");
-        }
-    }
-    if (o->base_url == NULL || o->base_url[0] == '\0') {
-        return kv1_usage("no base URL (--base-url or CK_BASE_URL): the provider's {{baseUrl}}");
+    rc = kiosk_parse(&kv1_program, argc, argv, &o->conn, own, sizeof own / sizeof own[0]);
+    if (rc != 0) {
+        return rc;
     }
     if (strlen(o->product) > KV1_ID_MAX || strlen(o->cardholder) > KV1_ID_MAX ||
         strlen(o->wallet) > KV1_ID_MAX || strlen(o->card) > KV1_ID_MAX) {
-        return kv1_usage("ids are at most 64 characters");
+        return kiosk_usage(&kv1_program, "ids are at most 64 characters");
     }
     return 0;
 }
@@ -320,65 +282,6 @@ static int kv1_journal_read(const char *path, kv1_record *r)
 /* The calls                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/** @brief Build TCP -> TLS -> client. Prints what failed. */
-static int kv1_connect_stack(const kv1_opts *o, const char *api_key, const char *token)
-{
-    ck_tls_config tc;
-    ck_client_config cc;
-    const char *field = NULL;
-    ck_err e;
-
-    ck_posix_platform(&kv1_platform);
-    ck_posix_tcp_transport(&kv1_tcp, &kv1_tcp_transport);
-    memset(&tc, 0, sizeof tc);
-    tc.ca_file = o->ca_file;
-    tc.platform = &kv1_platform;
-    e = ck_tls_init(&kv1_tls, &tc, &kv1_tcp_transport);
-    if (e != CK_OK) {
-        fprintf(stderr, "kiosk_v1: TLS set-up failed: %s (CA bundle %s)\n", ck_strerror(e),
-                o->ca_file != NULL ? o->ca_file : CK_TLS_DEFAULT_CA_FILE);
-        ck_tls_free(&kv1_tls);
-        return 1;
-    }
-    ck_tls_transport(&kv1_tls, &kv1_tls_transport);
-
-    ck_client_config_init(&cc);
-    cc.base_url = o->base_url;
-    cc.api_key = api_key;
-    cc.access_token = token; /* NULL or "": no Authorization header in v1 */
-    cc.transport = &kv1_tls_transport;
-    cc.platform = &kv1_platform;
-    cc.timeout_ms = (uint32_t)o->timeout_ms;
-    ck_client_config_set_buffers(&cc, &kv1_buffers);
-    e = ck_client_init(&kv1_client, &cc, &field);
-    if (e != CK_OK) {
-        fprintf(stderr, "kiosk_v1: client set-up failed: %s (%s)\n", ck_strerror(e), field != NULL ? field : "?");
-        ck_tls_free(&kv1_tls);
-        return 1;
-    }
-    return 0;
-}
-
-/**
- * @brief Print text that came from the server with every control
- * character, C1 controls included, shown as '?'.
- */
-static void kv1_print_text(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-
-    for (; *p != '\0'; p++) {
-        if (*p < 0x20u || *p == 0x7Fu) {
-            putchar('?');
-        } else if (*p == 0xC2u && p[1] >= 0x80u && p[1] <= 0x9Fu) {
-            putchar('?');
-            p++;
-        } else {
-            putchar(*p);
-        }
-    }
-}
-
 /** @brief Print a destination (a phone number or an e-mail address) masked: "+62*******022". */
 static void kv1_print_masked(const char *s)
 {
@@ -393,38 +296,6 @@ static void kv1_print_masked(const char *s)
             putchar('*');
         }
     }
-}
-
-/** @brief Print the outcome of one call and the buffers it used; returns 0 on success. */
-static int kv1_report(const ck_result *r)
-{
-    printf("          result   %s  HTTP %u  %u attempt%s  %lu ms", ck_strerror(r->err), (unsigned)r->http_status,
-           (unsigned)r->attempts, r->attempts == 1u ? "" : "s", (unsigned long)r->elapsed_ms);
-    if (r->request_id[0] != '\0') {
-        printf("  server request-id ");
-        kv1_print_text(r->request_id);
-    }
-    printf("\n          buffers  request %lu/%lu B, response %lu/%lu B of the work buffer; "
-           "%u/%u JSON tokens\n",
-           (unsigned long)r->request_bytes, (unsigned long)CK_WORK_BUF_SIZE, (unsigned long)r->response_bytes,
-           (unsigned long)CK_WORK_BUF_SIZE, (unsigned)r->tokens_used, (unsigned)CK_JSON_MAX_TOKENS);
-    if (r->err == CK_OK) {
-        return 0;
-    }
-    if (r->field != NULL) {
-        printf("          invalid field: %s\n", r->field);
-    }
-    if (r->cause != CK_OK && r->cause != r->err) {
-        printf("          cause: %s\n", ck_strerror(r->cause));
-    }
-    if (r->api_code[0] != '\0' || r->api_message[0] != '\0') {
-        printf("          server said: code ");
-        kv1_print_text(r->api_code[0] != '\0' ? r->api_code : "-");
-        printf(", message \"");
-        kv1_print_text(r->api_message);
-        printf("\"\n");
-    }
-    return 1;
 }
 
 /** @brief Run one step of @p rec (its key already set) and print it; returns 0 on success. */
@@ -446,27 +317,27 @@ static int kv1_call(const kv1_opts *o, const kv1_record *rec)
     memcpy(req.request_id, rec->key, sizeof req.request_id);
     switch (rec->step) {
     case KV1_ENROLL:
-        (void)ck_v1_3ds_enroll(&kv1_client, &req, &r);
+        (void)ck_v1_3ds_enroll(&kv1_stack.client, &req, &r);
         break;
     case KV1_GET:
-        (void)ck_v1_3ds_get(&kv1_client, &req, entries, KV1_MAX_ENTRIES, &count, &r);
+        (void)ck_v1_3ds_get(&kv1_stack.client, &req, entries, KV1_MAX_ENTRIES, &count, &r);
         break;
     case KV1_UPDATE:
-        (void)ck_v1_3ds_update(&kv1_client, &req, &r);
+        (void)ck_v1_3ds_update(&kv1_stack.client, &req, &r);
         break;
     default:
-        (void)ck_v1_3ds_unenroll(&kv1_client, &req, &r);
+        (void)ck_v1_3ds_unenroll(&kv1_stack.client, &req, &r);
         break;
     }
-    failed = kv1_report(&r);
+    failed = kiosk_report(&r, NULL, "server request-id");
     if (rec->step == KV1_GET && r.err == CK_OK) {
         for (i = 0; i < count; i++) {
             printf("          entry %lu/%lu  ", (unsigned long)(i + 1u), (unsigned long)count);
-            kv1_print_text(entries[i].otp_delivery_method);
+            kiosk_print_text(entries[i].otp_delivery_method);
             printf("  ");
             kv1_print_masked(entries[i].destination);
             printf("  ");
-            kv1_print_text(entries[i].status);
+            kiosk_print_text(entries[i].status);
             printf("\n");
         }
         if (count == 0u) {
@@ -531,7 +402,7 @@ static int kv1_step(const kv1_opts *o, int s)
     (void)snprintf(rec.wallet, sizeof rec.wallet, "%s", o->wallet);
     (void)snprintf(rec.card, sizeof rec.card, "%s", o->card);
     kv1_print_step(s, &rec);
-    e = ck_v1_request_id_new(&kv1_client, rec.key);
+    e = ck_v1_request_id_new(&kv1_stack.client, rec.key);
     if (e != CK_OK) {
         printf("          result   %s (no idempotency key could be made; nothing was sent)\n", ck_strerror(e));
         return 1;
@@ -584,33 +455,32 @@ static int kv1_recover(const kv1_opts *o, int *next)
 int main(int argc, char **argv)
 {
     kv1_opts o;
-    const char *api_key = getenv("CK_API_KEY");
-    const char *token = getenv("CK_ACCESS_TOKEN");
+    kiosk_creds creds;
     int rc = kv1_parse(argc, argv, &o);
     int s = 0;
 
     if (rc != 0) {
         return rc < 0 ? 0 : rc; /* -1: help was printed */
     }
-    if (api_key == NULL || api_key[0] == '\0') {
-        return kv1_usage("CK_API_KEY must be set (CK_ACCESS_TOKEN is optional)");
+    rc = kiosk_credentials(&kv1_program, &creds);
+    if (rc != 0) {
+        return rc;
     }
     printf("cardkit %s kiosk example, 3DS program API v1\n", CK_VERSION_STRING);
-    printf("  issuer   %s (resource " CK_V1_PATH_3DS ")\n", o.base_url);
-    printf("  CA       %s\n", o.ca_file != NULL ? o.ca_file : CK_TLS_DEFAULT_CA_FILE);
-    printf("  auth     x-api-key%s\n", token != NULL && token[0] != '\0' ? " and Bearer token" : " only");
+    printf("  issuer   %s (resource " CK_V1_PATH_3DS ")\n", o.conn.base_url);
+    printf("  CA       %s\n", kiosk_ca_file(&o.conn));
+    printf("  auth     x-api-key%s\n", creds.token != NULL && creds.token[0] != '\0' ? " and Bearer token" : " only");
     printf("  journal  %s\n", o.journal != NULL ? o.journal : "(none: nothing survives a power cut)");
     printf("  ids      product %s, cardholder %s, wallet %s, card %s\n\n", o.product, o.cardholder, o.wallet, o.card);
     fflush(stdout);
-    if (kv1_connect_stack(&o, api_key, token) != 0) {
+    if (kiosk_stack_open(&kv1_stack, &kv1_program, &o.conn, &creds) != 0) {
         return 1;
     }
     rc = kv1_recover(&o, &s);
     for (; rc == 0 && s < KV1_STEPS; s++) {
         rc = kv1_step(&o, s);
     }
-    ck_client_close(&kv1_client);
-    ck_tls_free(&kv1_tls);
+    kiosk_stack_close(&kv1_stack);
     if (rc == 0) {
         printf("\nkiosk_v1: all %d v1 steps succeeded\n", KV1_STEPS);
     } else {

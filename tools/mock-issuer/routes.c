@@ -57,40 +57,50 @@ void mock_reply_finish(mock_response *res, ck_json_writer *w, unsigned status)
     res->body_len = len;
 }
 
-void mock_reply_error(mock_response *res, unsigned status, const char *code, const char *fmt, ...)
+/**
+ * @brief Set @p res to an error body in the shape of @p style: v2
+ * {"code":@p code,"message":..}, v1 {"code":<status>,"message":..,"status":"error"}
+ * (@p code unused); the message is @p fmt formatted with @p ap.
+ */
+static void mock_reply_error_va(mock_response *res, mock_style style, unsigned status, const char *code,
+                                const char *fmt, va_list ap)
 {
     char msg[512];
     ck_json_writer w;
-    va_list ap;
 
-    va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     ck_json_writer_init(&w, res->body, sizeof res->body);
     (void)ck_json_object_begin(&w);
-    (void)ck_json_member_string(&w, "code", code);
+    if (style == MOCK_STYLE_V1) {
+        (void)ck_json_key(&w, "code");
+        (void)ck_json_int(&w, (int64_t)status);
+    } else {
+        (void)ck_json_member_string(&w, "code", code);
+    }
     (void)ck_json_member_string(&w, "message", msg);
+    if (style == MOCK_STYLE_V1) {
+        (void)ck_json_member_string(&w, "status", "error");
+    }
     (void)ck_json_object_end(&w);
     mock_reply_finish(res, &w, status);
 }
 
-void mock_reply_error_v1(mock_response *res, unsigned status, const char *fmt, ...)
+void mock_reply_error(mock_response *res, unsigned status, const char *code, const char *fmt, ...)
 {
-    char msg[512];
-    ck_json_writer w;
     va_list ap;
 
     va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof msg, fmt, ap);
+    mock_reply_error_va(res, MOCK_STYLE_V2, status, code, fmt, ap);
     va_end(ap);
-    ck_json_writer_init(&w, res->body, sizeof res->body);
-    (void)ck_json_object_begin(&w);
-    (void)ck_json_key(&w, "code");
-    (void)ck_json_int(&w, (int64_t)status);
-    (void)ck_json_member_string(&w, "message", msg);
-    (void)ck_json_member_string(&w, "status", "error");
-    (void)ck_json_object_end(&w);
-    mock_reply_finish(res, &w, status);
+}
+
+void mock_reply_error_v1(mock_response *res, unsigned status, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    mock_reply_error_va(res, MOCK_STYLE_V1, status, NULL, fmt, ap);
+    va_end(ap);
 }
 
 /** @brief An error in the shape of @p style (v2: @p code is its code string). */
