@@ -26,8 +26,10 @@
 #   CK_SIZE_OUT         work folder (build/size)
 #   CK_SIZE_MBEDTLS_INC, CK_SIZE_MBEDTLS_CONFIG   the board's mbedTLS (TLS port)
 #   CK_SIZE_TLS_REPORT  output of the QEMU TLS test (arena peak)
+#   CK_SIZE_TLS13_REPORT  the same test on the TLS 1.3 build (printed, not budgeted)
 #   CK_SIZE_STACK_REPORT output of the QEMU stack-painting test
 #   CK_SIZE_LWIP_CPPFLAGS  flags to cross-compile port/lwip (optional)
+#   CK_SIZE_IMAGE_MAP   linker map of the board's client image (optional)
 set -euo pipefail
 cross=${1:?usage: size.sh CROSS_PREFIX lib/*.c}
 shift
@@ -43,8 +45,10 @@ out=${CK_SIZE_OUT:-build/size}
 mbedtls_inc=${CK_SIZE_MBEDTLS_INC:-}
 mbedtls_config=${CK_SIZE_MBEDTLS_CONFIG:-}
 tls_report=${CK_SIZE_TLS_REPORT:-}
+tls13_report=${CK_SIZE_TLS13_REPORT:-}
 stack_report=${CK_SIZE_STACK_REPORT:-}
 read -r -a lwip_flags <<< "${CK_SIZE_LWIP_CPPFLAGS:-}"
+image_map=${CK_SIZE_IMAGE_MAP:-}
 cc="${cross}gcc"
 
 failures=()
@@ -207,9 +211,16 @@ relocs() { # dir -> "file:func CALL|ADDR symbol"
       }'
   done
 }
-stack_table() { # cpu -> lines "func bytes path", and "PORT bytes path", "RECURSION f"
+# Member names of the hooks in the public interface: a call through one of
+# these is the transport's (port frames) or the platform's / application's.
+transport_members=$(sed -n 's/.*(\*\([a-z_]*\))(.*/\1/p' include/cardkit/ck_transport.h | tr '\n' ' ')
+platform_members=$(sed -n 's/.*(\*\([a-z_]*\))(.*/\1/p' include/cardkit/ck_platform.h | tr '\n' ' ')
+
+stack_table() { # cpu -> "API f bytes path", "PORT bytes path", "RECURSION f", "NOTE f"
   local cpu=$1 dir="$out/$1"
   {
+    for m in $transport_members; do echo "M transport $m"; done
+    for m in $platform_members log; do echo "M hook $m"; done
     relocs "$dir/lib" | sed 's/^/R lib /'
     relocs "$dir/port" | sed 's/^/R port /'
     for f in "$dir"/lib/*.ci; do sed "s|^|C lib |" "$f"; done
@@ -218,47 +229,72 @@ stack_table() { # cpu -> lines "func bytes path", and "PORT bytes path", "RECURS
   } | awk -v extern="$extern_allow" '
     function q(s, key,   i, r) { i = index(s, key "\""); if (i == 0) return ""; r = substr(s, i + length(key) + 1); return substr(r, 1, index(r, "\"") - 1) }
     function short(f) { sub(/^.*:/, "", f); return f }
+    $1 == "M" { member[$3] = $2; next }
     $1 == "C" && $3 == "node:" {
       t = q($0, "title: "); l = q($0, "label: ")
       if (l ~ / bytes \(/) {
         n = l; sub(/ bytes \(.*/, "", n); sub(/.*\\n/, "", n)
         frame[t] = n + 0; part[t] = $2
         if (l ~ /\(dynamic\)/) dyn[t] = 1
-        fileof[t] = t; sub(/:.*/, "", fileof[t])
+        fileof[t] = l; sub(/^[^\\]*\\n/, "", fileof[t]); sub(/:.*/, "", fileof[t])
       }
       next
     }
-    $1 == "C" && $3 == "edge:" { s = q($0, "sourcename: "); d = q($0, "targetname: "); e[s, ++ne[s]] = d; next }
+    $1 == "C" && $3 == "edge:" { s = q($0, "sourcename: "); d = q($0, "targetname: "); ne[s]++; e[s, ne[s]] = d; eloc[s, ne[s]] = q($0, "label: "); next }
     $1 == "R" { rel[++nr] = $0; next }
     $1 == "P" { pub[$2] = 1; next }
-    function resolve(srcfile, name) {   # a symbol seen in object srcfile.o
-      if ((("lib/" srcfile ".c:" name) in frame)) return "lib/" srcfile ".c:" name
-      if ((("port/mbedtls/" srcfile ".c:" name) in frame)) return "port/mbedtls/" srcfile ".c:" name
-      if ((("port/lwip/" srcfile ".c:" name) in frame)) return "port/lwip/" srcfile ".c:" name
+    function resolve(srcfile, name,   k) {   # a symbol seen in object srcfile.o
+      for (k in dirs) if (((dirs[k] srcfile ".c:" name) in frame)) return dirs[k] srcfile ".c:" name
       if (name in frame) return name
       return ""
     }
-    # Worst case below f. An indirect call in lib/ may reach any callback of
-    # lib/ not already on the path (a callback does not re-enter itself: such
-    # skips are printed as notes) or a transport/platform hook, which costs
-    # the port frames. RP holds the path of the last result.
-    function wc(f,   i, t, c, best, bp, cp, k, g) {
+    # The member called at an indirect call site: the identifier before "("
+    # after "->" or "." in the source at the edge label (file:line:col).
+    function callee_member(loc,   a, line, text, n, i) {
+      if (split(loc, a, ":") < 3) return ""
+      if (!((a[1], a[2]) in src)) {
+        n = 0
+        while ((getline line < a[1]) > 0) src[a[1], ++n] = line
+        close(a[1])
+      }
+      text = substr(src[a[1], a[2]], a[3] + 0)
+      if (!match(text, /(->|\.)[A-Za-z_][A-Za-z0-9_]*\(/)) return ""
+      text = substr(text, RSTART, RLENGTH - 1); sub(/^(->|\.)/, "", text)
+      return text
+    }
+    # The worst of the functions of set[] of this kind not on the path; with
+    # a member name, only the hooks named for it (tls_recv for ->recv) when
+    # there are such.
+    function worst_of(set, kind, m,   g, c, best, bp, named) {
+      best = 0; bp = ""; named = 0
+      if (m != "") for (g in set) if (set[g] == kind && short(g) ~ ("_" m "$")) named = 1
+      for (g in set) if (set[g] == kind && (!named || short(g) ~ ("_" m "$"))) {
+        if (g in active) { skipped[short(g)] = 1; continue }
+        c = wc(g); if (c > best || bp == "") { best = c; bp = RP }
+      }
+      RP = bp; return best
+    }
+    # Worst case below f; RP holds the path of the last result.
+    function wc(f,   i, t, c, best, bp, cp, m, k) {
       if (f in pure) { RP = purepath[f]; return pure[f] }
       if (f in active) { rec[f] = 1; RP = short(f) " (recursion)"; return 0 }
       active[f] = 1; best = 0; bp = ""
       for (i = 1; i <= ne[f]; i++) {
         t = e[f, i]
         if (t == "__indirect_call") {
-          if (part[f] == "lib") {
-            c = portcost; cp = "(hook) " portpath
-            for (g in taken) if (part[g] == "lib") {
-              if (g in active) { skipped[short(g)] = 1; continue }
-              k = wc(g); if (k > c) { c = k; cp = "(callback) " RP }
-            }
-            dep[f] = 1
-          } else { c = 0; cp = "(board hooks, not counted)" }
+          m = callee_member(eloc[f, i]); dep[f] = 1
+          if (member[m] == "hook") { c = extern; cp = "->" m " (platform/application hook " extern ")" }
+          else if (member[m] == "transport") {
+            # from lib/: the outer port (TLS) if built, else the socket port;
+            # from a port: the other port (the inner transport).
+            k = (part[f] == "lib") ? (have_tls ? "tls" : "sock") : (fileof[f] ~ /ck_tls\.c$/ ? "sock" : "none")
+            c = worst_of(hook, k, m); cp = "->" m " " RP
+          }
+          else if (part[f] == "lib") { c = worst_of(callback, "lib", ""); cp = "->" m " (callback) " RP }
+          else { c = extern; cp = "->" m " (" extern ")" }
         }
         else if (t in frame) { c = wc(t); cp = RP; if (t in dep) dep[f] = 1 }
+        else if (t ~ /^mbedtls_(ssl|ctr_drbg)_/ && part[f] == "port") { c = worst_of(callback, "mbedtls", ""); cp = t " (excluded) > " RP; dep[f] = 1 }
         else if (t ~ /^mbedtls_|^psa_|^lwip_/) { c = 0; cp = t " (excluded)" }
         else { c = extern; cp = t " (libc/libgcc " extern ")" }
         if (c > best || bp == "") { best = c; bp = cp }
@@ -270,31 +306,25 @@ stack_table() { # cpu -> lines "func bytes path", and "PORT bytes path", "RECURS
       return c
     }
     END {
+      dirs[1] = "lib/"; dirs[2] = "port/mbedtls/"; dirs[3] = "port/lwip/"
+      for (f in frame) if (fileof[f] ~ /ck_tls\.c$/) have_tls = 1
       # relocations: libcalls the graph misses, and address-taken functions
       for (i = 1; i <= nr; i++) {
         split(rel[i], r, " ")   # R part src:fn KIND sym
-        split(r[3], sf, ":"); src = sf[1]; fn = sf[2]
-        from = resolve(src, fn); if (from == "") continue
+        split(r[3], sf, ":"); srcf = sf[1]; fn = sf[2]
+        from = resolve(srcf, fn); if (from == "") continue
         sym = r[5]; sub(/\+.*/, "", sym)
+        to = resolve(srcf, sym)
         if (r[4] == "CALL") {
-          to = resolve(src, sym)
-          if (to == "" && sym !~ /^\./) { found = 0; for (k = 1; k <= ne[from]; k++) if (e[from, k] == sym || short(e[from, k]) == sym) found = 1; if (!found) e[from, ++ne[from]] = sym }
-        } else {
-          to = resolve(src, sym)
-          if (to != "" && part[to] == r[2]) taken[to] = 1
+          if (to == "" && sym !~ /^\./) { found = 0; for (k = 1; k <= ne[from]; k++) if (e[from, k] == sym || short(e[from, k]) == sym) found = 1; if (!found) { ne[from]++; e[from, ne[from]] = sym } }
+        } else if (to != "" && part[to] == r[2]) {
+          if (part[to] == "lib") callback[to] = "lib"
+          else if (short(from) ~ /_transport$/) hook[to] = (fileof[to] ~ /ck_tls\.c$/) ? "tls" : "sock"
+          else callback[to] = "mbedtls"   # handed to mbedTLS: bio, entropy, verify
         }
       }
-      # port frames on a device: the transport hook of the TLS port (tls_*), then
-      # below mbedTLS its callbacks (bio_*...), then the hook of the socket port.
-      for (f in taken) if (part[f] == "port") {
-        c = wc(f)
-        k = (fileof[f] ~ /ck_tls\.c$/) ? ((short(f) ~ /^tls_(connect|send|recv|close)$/) ? 1 : 2) : 3
-        if (c > pm[k]) { pm[k] = c; pp[k] = RP }
-      }
-      portpath = ""
-      for (k = 1; k <= 3; k++) if (pp[k] != "") portpath = portpath (portpath != "" ? " ... " : "") pp[k]
-      portcost = pm[1] + pm[2] + pm[3]
-      print "PORT", portcost, portpath
+      c = worst_of(hook, have_tls ? "tls" : "sock", "")
+      print "PORT", c, RP
       for (f in frame) if (part[f] == "lib" && f !~ /:/ && (f in pub)) { c = wc(f); print "API", f, c, RP }
       for (f in rec) print "RECURSION", f
       for (f in skipped) print "NOTE", f
@@ -359,9 +389,11 @@ if [ -n "$rec_lines" ]; then
   fail "recursion or dynamic stack in lib/: the worst case is not bounded"
 fi
 echo "   Method: each function's frame (-fstack-usage) along its deepest path in the call graph"
-echo "   (-fcallgraph-info, plus libcalls from the relocations, $extern_allow B each). An indirect call in"
-echo "   lib/ counts as the worse of its deepest callback and the port frames of a transport call"
-echo "   (TLS port hook + its mbedTLS callbacks, mbedTLS and lwIP themselves excluded)."
+echo "   (-fcallgraph-info, plus libcalls from the relocations, $extern_allow B each). Indirect calls"
+echo "   are typed by the member called (source at the call site): a ck_transport member costs the"
+echo "   port frames (the TLS port's hook, its callbacks from mbedTLS, the socket port below it;"
+echo "   mbedTLS and lwIP themselves excluded); a ck_platform member or the log hook $extern_allow B;"
+echo "   any other (body, decode, reply) the deepest callback of lib/."
 [ -n "${notes:-}" ] && echo "   Assumed: a callback does not call itself back through a pointer ($notes)."
 echo "   painted: one successful call under QEMU over the loopback transport, its frames included"
 echo "   (tests/device/test_stack_device.c)."
@@ -370,10 +402,12 @@ echo
 
 # --- 4. TLS arena ----------------------------------------------------------
 echo "4. TLS client arena (mbedTLS 3.6, board config, handshake + enroll, measured under QEMU)"
-if [ -n "$tls_report" ] && [ -f "$tls_report" ] && grep -q 'PASSED  \] [0-9]* test' "$tls_report" \
-   && ! grep -q 'FAILED  \]' "$tls_report"; then
+tls_passed() { [ -n "$1" ] && [ -f "$1" ] && grep -q 'PASSED  \] [0-9]* test' "$1" && ! grep -q 'FAILED  \]' "$1"; }
+kv() { printf '%s\n' "$line" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+if tls_passed "$tls_report"; then
   line=$(grep -m1 '^ck-report: handshake+enroll' "$tls_report")
-  kv() { printf '%s\n' "$line" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+  proto=$(sed -n 's/^ck-report: tls_version=\([^ ]*\) ciphersuite=\([^ ]*\).*/\1 \2/p' "$tls_report" | head -n1)
+  echo "   negotiated: ${proto:-?}"
   arena=$(kv arena_size); peak=$(kv arena_peak); blocks=$(kv arena_peak_blocks); now=$(kv arena_now)
   hdr=32
   bound=$((peak + blocks * hdr))
@@ -385,12 +419,28 @@ if [ -n "$tls_report" ] && [ -f "$tls_report" ] && grep -q 'PASSED  \] [0-9]* te
   echo "   handshake + enroll under QEMU: ${ms:-?} ms of emulated time (not a Cortex-M4 timing)"
   if [ "$arena" -le "$arena_budget" ] || [ "$bound" -le "$arena_budget" ]; then v=OK; else v=OVER; fi
   echo "   arena $arena bytes against a $arena_budget-byte budget: $v"
+  if tls_passed "$tls13_report"; then
+    line=$(grep -m1 '^ck-report: handshake+enroll' "$tls13_report")
+    proto=$(sed -n 's/^ck-report: tls_version=\([^ ]*\) ciphersuite=\([^ ]*\).*/\1 \2/p' "$tls13_report" | head -n1)
+    p13=$(kv arena_peak); b13=$(kv arena_peak_blocks)
+    echo "   TLS 1.3 build (CK_BOARD_TLS13, not the board default; not budgeted): ${proto:-?}:"
+    echo "     peak $p13 bytes in $b13 blocks (<= $((p13 + b13 * hdr))) in an arena of $(kv arena_size)"
+  fi
   [ "$v" = OK ] || fail "the TLS client needs an arena of $arena bytes, over $arena_budget"
 else
   echo "   NOT MEASURED: no passing QEMU TLS report (${tls_report:-unset}); run 'make size' or 'make qemu-tls-report'"
   fail "the TLS arena was not measured"
 fi
 echo
+
+# --- 5. a whole client image -------------------------------------------------
+if [ -n "$image_map" ] && [ -f "$image_map" ]; then
+  echo "5. a client image on the board, linked with --gc-sections (bytes, by origin)"
+  echo "   (boards/qemu-mps2-an386/tls_client_image.c: every v2 call and a v1 call over the TLS port;"
+  echo "   RAM includes the 16 KiB mbedTLS arena under \"program\"; the 64 KiB stack is apart)"
+  scripts/qemu_image_size.sh "$image_map"
+  echo
+fi
 
 # --- verdict ---------------------------------------------------------------
 if [ ${#failures[@]} -eq 0 ]; then

@@ -3,9 +3,10 @@
  * @brief Reset and exceptions for QEMU's mps2-an386 (Cortex-M4).
  *
  * The 16-entry vector table sits at address 0 (section .vectors, placed by
- * mps2_an386.ld). Reset copies .data, clears .bss, paints the stack,
- * bounds newlib's heap below the stack, opens the semihosting console and
- * runs main(); main's result is the exit status QEMU returns. Every fault
+ * mps2_an386.ld). Reset copies .data, clears .bss, paints the stack, makes
+ * code memory read-only with the MPU (as flash would be), bounds newlib's
+ * heap below the stack, opens the semihosting console and runs main();
+ * main's result is the exit status QEMU returns. Every fault
  * and every exception nobody asked for prints the faulting PC and the fault
  * status registers and exits with CK_BOARD_EXIT_FAULT, so that a crash
  * fails the test run instead of hanging it.
@@ -92,6 +93,38 @@ size_t ck_board_stack_depth(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* MPU: code memory read-only                                              */
+/* ------------------------------------------------------------------------ */
+
+#define MPU_TYPE (*(volatile const uint32_t *)0xE000ED90u)
+#define MPU_CTRL (*(volatile uint32_t *)0xE000ED94u)
+#define MPU_RNR (*(volatile uint32_t *)0xE000ED98u)
+#define MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
+#define MPU_RASR (*(volatile uint32_t *)0xE000EDA0u)
+#define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
+
+/**
+ * @brief Make the 4 MiB of code memory at 0 read-only, as flash is on a
+ * product: a stray write there (a NULL pointer plus an offset, say) is a
+ * MemManage fault instead of a silently rewritten vector table or code.
+ * Everything else keeps the default memory map (PRIVDEFENA).
+ */
+static void protect_code(void)
+{
+    if ((MPU_TYPE & 0xFF00u) == 0u) {
+        return; /* no MPU */
+    }
+    MPU_RNR = 0u;
+    MPU_RBAR = 0x00000000u;
+    /* AP = 0b110 (read-only for all), C = 1 (normal memory, cacheable),
+     * SIZE = 21 (2^22 bytes), ENABLE. */
+    MPU_RASR = (6u << 24) | (1u << 17) | (21u << 1) | 1u;
+    SCB_SHCSR |= 1u << 16; /* MemManage faults reported as such */
+    MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA | ENABLE */
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
+/* ------------------------------------------------------------------------ */
 /* Reset                                                                    */
 /* ------------------------------------------------------------------------ */
 
@@ -114,6 +147,7 @@ void ck_board_reset(void)
         *dst = 0u;
     }
     paint_below(current_sp());
+    protect_code();
     /* newlib's _sbrk stops at this ceiling (and at the live SP). */
     __heap_limit = (uint32_t)(uintptr_t)__stack_limit;
 

@@ -22,11 +22,9 @@
 /** @brief The client's mbedTLS arena: the 16 KiB budget. */
 static unsigned char g_arena[16384] __attribute__((aligned(8)));
 
-/* A CA in PEM would go here; the stub never gets as far as verifying. */
-static const unsigned char g_ca_pem[] =
-    "-----BEGIN CERTIFICATE-----\n"
-    "MIIBdzCCAR2gAwIBAgIUQ2FyZGtpdCBzaXplIGltYWdlIENBMAoGCCqGSM49BAMC\n"
-    "-----END CERTIFICATE-----\n";
+/* The trust anchor: the throwaway test CA the build makes
+ * (scripts/qemu_tls_certs.sh); a product embeds its issuer's CA. */
+#include "tls_test_certs.h"
 
 static ck_err net_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
 {
@@ -85,12 +83,14 @@ int main(void)
     mbedtls_memory_buffer_alloc_init(g_arena, sizeof g_arena);
     ck_board_test_platform(&g_platform);
     memset(&tc, 0, sizeof tc);
-    tc.ca_pem = g_ca_pem;
-    tc.ca_pem_len = sizeof g_ca_pem;
+    tc.ca_pem = ck_test_ca_pem;
+    tc.ca_pem_len = sizeof ck_test_ca_pem;
     tc.platform = &g_platform;
-    /* The sample CA is not a real certificate: init reports it, and the
-     * image goes on (it exists to be measured). */
-    (void)ck_tls_init(&g_tls, &tc, &g_net);
+    if (ck_tls_init(&g_tls, &tc, &g_net) != CK_OK) {
+        ck_tls_free(&g_tls);
+        ck_board_puts("tls_client_image: ck_tls_init failed\n");
+        return 3;
+    }
     ck_tls_transport(&g_tls, &g_tls_transport);
 
     ck_client_config_init(&cfg);

@@ -79,8 +79,12 @@ static int wait_fd(int fd, int for_write, uint32_t start_ms, uint32_t budget_ms)
 #else
         fd_set set;
         struct timeval tv;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion" /* inside lwIP's FD_SET macro */
+#pragma GCC diagnostic ignored "-Wconversion"
         FD_ZERO(&set);
         FD_SET(fd, &set);
+#pragma GCC diagnostic pop
         tv.tv_sec = (long)(left / 1000u);
         tv.tv_usec = (long)(left % 1000u) * 1000L;
         n = lwip_select(fd + 1, for_write ? NULL : &set, for_write ? &set : NULL, NULL, &tv);

@@ -271,16 +271,21 @@ static void session_save(ck_tls *tls)
  */
 static int peer_id(const char *host, uint16_t port, unsigned char out[32])
 {
-    unsigned char buf[256 + 3];
+    /* SHA-256(SHA-256(host) || port): two small steps instead of a copy of
+     * the host name on the stack (the connect path is the deepest one). */
+    unsigned char buf[32 + 2];
     size_t n = strlen(host);
+    int ret;
     if (n > 255u) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
-    memcpy(buf, host, n);
-    buf[n] = 0u; /* separator: a host name never holds a NUL */
-    buf[n + 1u] = (unsigned char)(port >> 8);
-    buf[n + 2u] = (unsigned char)(port & 0xFFu);
-    return sha256(buf, n + 3u, out);
+    ret = sha256((const unsigned char *)host, n, buf);
+    if (ret != 0) {
+        return ret;
+    }
+    buf[32] = (unsigned char)(port >> 8);
+    buf[33] = (unsigned char)(port & 0xFFu);
+    return sha256(buf, sizeof buf, out);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -375,6 +380,9 @@ static void tls_close(void *ctx)
 static ck_err tls_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
 {
     ck_tls *tls = (ck_tls *)ctx;
+    if (!tls->ready) {
+        return CK_ERR_TLS; /* ck_tls_init() failed or ck_tls_free() ran */
+    }
     tls_close(tls);
     budget_start(tls, timeout_ms);
     tls->pin_failed = false;
@@ -656,6 +664,7 @@ ck_err ck_tls_init(ck_tls *tls, const ck_tls_config *cfg, const ck_transport *in
         return CK_ERR_TLS;
     }
     mbedtls_ssl_set_bio(&tls->ssl, tls, bio_send, bio_recv, NULL);
+    tls->ready = true;
     return CK_OK;
 }
 

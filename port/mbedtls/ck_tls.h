@@ -76,6 +76,7 @@ typedef struct ck_tls {
     mbedtls_x509_crt ca;
     mbedtls_ctr_drbg_context drbg;
     mbedtls_ssl_session session;
+    bool ready;               /* ck_tls_init() succeeded and ck_tls_free() has not run */
     bool have_session;
     bool open;
     bool pin_failed;

@@ -25,6 +25,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,10 +36,20 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
 #include "board.h"
 #include "cardkit/cardkit.h"
 #include "ck_tls.h"
 #include "tls_test_certs.h"
+
+#if defined(CK_BOARD_TLS13)
+#define TLS_BUILD "TLS 1.3 build"
+#else
+#define TLS_BUILD "TLS 1.2 build"
+#endif
 
 /** @brief The client's arena: the budget of `make size` (16 KiB). */
 #ifndef CK_TLS_TEST_ARENA
@@ -104,6 +115,23 @@ int __wrap_mbedtls_platform_set_calloc_free(void *(*c)(size_t, size_t), void (*f
     g_arena_free = f;
     return __real_mbedtls_platform_set_calloc_free(side_calloc, side_free);
 }
+
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+/*
+ * PSA's random source (TLS 1.3 key shares), which a board wires to its
+ * TRNG. TEST ONLY: the board's fixed-seed generator, as QEMU has no TRNG.
+ */
+psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context,
+                                             uint8_t *output, size_t output_size, size_t *output_length);
+psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context,
+                                             uint8_t *output, size_t output_size, size_t *output_length)
+{
+    (void)context;
+    ck_board_test_random_bytes(output, output_size);
+    *output_length = output_size;
+    return PSA_SUCCESS;
+}
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* The pipe                                                                 */
@@ -435,10 +463,38 @@ static void client_down(void)
 
 static const ck_3ds_req g_enroll = {"card-7", "holder-9"};
 
+/** @brief ck_3ds_enroll(), and what the server saw when it did not work. */
+static ck_err enroll(ck_result *res)
+{
+    ck_err e = ck_3ds_enroll(&g_cli.client, &g_enroll, res);
+    if (e != CK_OK) {
+        print_message("enroll: %s (cause %s); server: state %d, last mbedTLS error -0x%04x\n",
+                      ck_strerror(e), ck_strerror(res->cause), (int)g_srv.state, (unsigned)-g_srv.last_error);
+    }
+    return e;
+}
+
+/** @brief Room for the test server on newlib's heap (test scaffolding). */
+#define SERVER_HEAP (512u * 1024u)
+
 static int group_setup(void **state)
 {
+    void *reserve;
     (void)state;
+    /*
+     * newlib's _sbrk will not grow the heap while the stack pointer is
+     * below it, as it is on the server's stack (in .bss): grow the heap once
+     * here, on the main stack, and keep it (no trimming).
+     */
+    assert_int_equal(mallopt(M_TRIM_THRESHOLD, (int)(SERVER_HEAP * 2u)), 1);
+    reserve = malloc(SERVER_HEAP);
+    assert_non_null(reserve);
+    free(reserve);
     mbedtls_memory_buffer_alloc_init(g_arena, sizeof g_arena);
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+    /* Once per program, as a device does at boot (in the client's arena). */
+    assert_int_equal(psa_crypto_init(), PSA_SUCCESS);
+#endif
     server_init();
     return 0;
 }
@@ -480,9 +536,11 @@ static void test_handshake_and_enroll_in_static_arena(void **state)
     c0 = ck_board_host_centis();
     assert_int_equal(client_up(ck_test_ca_pem, sizeof ck_test_ca_pem, BASE_URL), CK_OK);
     t0 = ck_board_millis();
-    assert_int_equal(ck_3ds_enroll(&g_cli.client, &g_enroll, &res), CK_OK);
+    assert_int_equal(enroll(&res), CK_OK);
     print_message("ck-report: tls_enroll_ms=%u host_cs=%u\n", (unsigned)(ck_board_millis() - t0),
                   (unsigned)(ck_board_host_centis() - c0));
+    print_message("ck-report: tls_version=%s ciphersuite=%s (%s)\n", mbedtls_ssl_get_version(&g_srv.ssl),
+                  mbedtls_ssl_get_ciphersuite(&g_srv.ssl), TLS_BUILD);
     print_message("ck-report: tls_stack_peak=%u (ck_tls_init + ck_3ds_enroll over TLS, mbedTLS included)\n",
                   (unsigned)(ck_board_stack_high_water() - stack_before));
     assert_int_equal(res.http_status, 200);
@@ -497,7 +555,7 @@ static void test_handshake_and_enroll_in_static_arena(void **state)
     assert_true(max_used > 0u);
 
     /* A second enroll on the kept-alive connection: no new handshake. */
-    assert_int_equal(ck_3ds_enroll(&g_cli.client, &g_enroll, &res), CK_OK);
+    assert_int_equal(enroll(&res), CK_OK);
     assert_int_equal(g_srv.handshakes, 1);
     assert_int_equal(g_srv.requests, 2);
     report_arena("+second-enroll");
@@ -518,7 +576,7 @@ static void test_wrong_ca_is_refused(void **state)
     (void)state;
 
     assert_int_equal(client_up(ck_test_wrong_ca_pem, sizeof ck_test_wrong_ca_pem, BASE_URL), CK_OK);
-    assert_int_equal(ck_3ds_enroll(&g_cli.client, &g_enroll, &res), CK_ERR_TLS_VERIFY);
+    assert_int_equal(enroll(&res), CK_ERR_TLS_VERIFY);
     assert_int_equal(res.progress, CK_PROGRESS_NOT_SENT);
     assert_int_equal(g_srv.requests, before);
     client_down();
@@ -535,7 +593,7 @@ static void test_wrong_host_is_refused(void **state)
 
     assert_int_equal(client_up(ck_test_ca_pem, sizeof ck_test_ca_pem, "https://issuer.example/card/issuance"),
                      CK_OK);
-    assert_int_equal(ck_3ds_enroll(&g_cli.client, &g_enroll, &res), CK_ERR_TLS_VERIFY);
+    assert_int_equal(enroll(&res), CK_ERR_TLS_VERIFY);
     assert_int_equal(res.progress, CK_PROGRESS_NOT_SENT);
     assert_int_equal(g_srv.requests, before);
     client_down();
@@ -562,7 +620,7 @@ int main(void)
         cmocka_unit_test(test_wrong_host_is_refused),
         cmocka_unit_test(test_no_ca_without_file_system),
     };
-    int rc = cmocka_run_group_tests_name("tls on the device", tests, group_setup, group_teardown);
+    int rc = cmocka_run_group_tests_name("tls on the device (" TLS_BUILD ")", tests, group_setup, group_teardown);
     print_message("ck-report: server_heap_allocations=%u (test server only)\n", g_server_heap_allocs);
     return rc;
 }

@@ -983,7 +983,14 @@ static void test_init_errors(void **state)
     /* no CA file */
     cfg.ca_file = path_of("missing.crt", 3);
     assert_int_equal(ck_tls_init(&g_cli.tls, &cfg, &g_cli.tcp_t), CK_ERR_INVALID_ARG);
-    ck_tls_free(&g_cli.tls);
+    {
+        /* A transport over a failed init refuses to connect (no crash, nothing sent). */
+        ck_transport t;
+        ck_tls_transport(&g_cli.tls, &t);
+        assert_int_equal(t.connect(t.ctx, "localhost", 1u, 100u), CK_ERR_TLS);
+        ck_tls_free(&g_cli.tls);
+        assert_int_equal(t.connect(t.ctx, "localhost", 1u, 100u), CK_ERR_TLS);
+    }
     /* a file that holds no certificate */
     cfg.ca_file = path_of("srv.ext", 3);
     assert_int_equal(ck_tls_init(&g_cli.tls, &cfg, &g_cli.tcp_t), CK_ERR_INVALID_ARG);
