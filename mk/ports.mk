@@ -57,6 +57,9 @@ $(PORT_TLS_LIB): $(PORT_TLS_OBJS)
 mbedtls3: $(MBEDTLS3_STAMP)
 $(MBEDTLS3_STAMP):
 	scripts/mbedtls3.sh $(MBEDTLS3_DIR)
+# The script makes all three archives: name the other two as its products, or
+# make (which read the folder before the script ran) finds no rule for them.
+$(filter-out $(MBEDTLS3_STAMP),$(MBEDTLS3_ARCHIVES)): $(MBEDTLS3_STAMP) ;
 
 $(MBEDTLS3_BUILD)/port/%.o: port/%.c $(MBEDTLS3_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
