@@ -216,17 +216,16 @@ static ck_err ck_send_all(ck_client *c, const ck_clock *k, size_t len, ck_result
  * how far it got; *out_extra is set when bytes followed the message.
  */
 static ck_err ck_receive(ck_client *c, const ck_clock *k, const ck_call *call,
-                         ck_http_parser *p, ck_result *res, bool *out_extra)
+                         ck_http_parser *p, ck_result *res, bool *out_extra, uint8_t small[CK_RECV_MIN])
 {
     const ck_transport *t = c->cfg.transport;
-    uint8_t small[CK_RECV_MIN];
     bool logged = false;
 
     ck_http_parser_init(p, c->cfg.work_buf, c->cfg.work_buf_size, res->request_id, sizeof res->request_id);
     while (!p->done) {
         size_t free_room = c->cfg.work_buf_size - p->body_len;
         uint8_t *dst = free_room >= CK_RECV_MIN ? c->cfg.work_buf + p->body_len : small;
-        size_t cap = free_room >= CK_RECV_MIN ? free_room : sizeof small;
+        size_t cap = free_room >= CK_RECV_MIN ? free_room : CK_RECV_MIN;
         size_t n = 0;
         size_t used = 0;
         uint32_t left = ck_remaining(k);
@@ -337,6 +336,7 @@ static ck_err ck_attempt_once(ck_client *c, const ck_call *call, const ck_clock 
                               ck_result *res, ck_attempt *a)
 {
     ck_http_parser p;
+    uint8_t small[CK_RECV_MIN]; /* the answer's last bytes when the work buffer is nearly full */
     size_t len = 0;
     bool extra = false;
     bool complete = false;
@@ -359,7 +359,8 @@ static ck_err ck_attempt_once(ck_client *c, const ck_call *call, const ck_clock 
         err = ck_send_all(c, k, len, res);
     }
     if (err == CK_OK) {
-        err = ck_receive(c, k, call, &p, res, &extra);
+        err = ck_receive(c, k, call, &p, res, &extra, small);
+        ck_wipe(small, sizeof small); /* may hold response body bytes */
         res->request_id_truncated = p.request_id_truncated;
         if (p.head_done) {
             a->http_status = p.status;
@@ -433,9 +434,11 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
     res->cause = err;
     /* A request may have been applied when this attempt's answer was lost,
      * or when an earlier attempt's was and no later attempt got an answer
-     * (a resend that could not even connect says nothing about the first). */
-    if (err != CK_OK && ((res->progress == CK_PROGRESS_SENT && ck_is_link_err(err)) ||
-                         (res->progress == CK_PROGRESS_NOT_SENT && lost_earlier))) {
+     * that tells (a resend that could not even connect, or that was turned
+     * away with 429/503 unprocessed, says nothing about the first). */
+    if (err != CK_OK && (res->progress == CK_PROGRESS_SENT
+                             ? ck_is_link_err(err)
+                             : lost_earlier && (res->progress == CK_PROGRESS_NOT_SENT || ck_retry_allowed(&a)))) {
         res->progress = CK_PROGRESS_SENT;
         err = CK_ERR_OUTCOME_UNKNOWN;
     }

@@ -7,10 +7,17 @@
  * - Sent, answer lost (timeout, EOF, reset): retry only a resend-safe call
  *   (one that carries an idempotency key); otherwise CK_ERR_OUTCOME_UNKNOWN.
  * - Answered 429 or 503 (the server did not process it): may retry, after
- *   Retry-After when given (capped at the back-off cap).
+ *   Retry-After when given as delta-seconds (capped at the back-off cap).
+ *   Retry-After as an HTTP-date is ignored and the back-off applies: the
+ *   platform has a monotonic clock and at most today's date, no trusted
+ *   time of day to subtract the date from (the parser keeps delta-seconds
+ *   only).
  * - Anything else: final.
  * Waits are exponential with full jitter, and every wait must end before
  * the call's deadline or there is no further attempt.
+ * Reporting (call.c): once an attempt was sent and its answer lost, a call
+ * that ends without an answer telling the outcome (a resend not sent, or
+ * answered 429/503) is CK_ERR_OUTCOME_UNKNOWN with progress SENT.
  */
 #ifndef CK_RETRY_H
 #define CK_RETRY_H

@@ -92,20 +92,21 @@ static bool ck_hp_num(const char *t, size_t len, size_t *out)
  */
 static ck_err ck_hp_elem(ck_http_parser *p)
 {
-    const char *v = p->line + p->elem_start;
+    const char *v;
     size_t n = p->val_trim - p->elem_start;
     size_t x;
     unsigned t;
 
     if (p->hdr == CK_HH_REQUEST_ID) {
         if (p->request_id_cap != 0u) {
-            p->request_id_truncated = n >= p->request_id_cap || n >= sizeof p->line;
+            /* Kept whole (elem_start is 0), and only when it was stored in full. */
+            p->request_id_truncated = n >= p->request_id_cap || p->val_trim >= sizeof p->line;
             if (p->request_id_truncated) {
                 n = 0;
             }
             p->request_id[n] = '\0';
             while (n-- != 0u) {
-                p->request_id[n] = v[n];
+                p->request_id[n] = p->line[p->elem_start + n];
             }
         }
         return CK_OK;
@@ -116,6 +117,8 @@ static ck_err ck_hp_elem(ck_http_parser *p)
     if (p->val_trim > CK_HTTP_MAX_VALUE) { /* the whole value so far */
         return CK_ERR_HTTP_MALFORMED;
     }
+    /* Only now is the element known to lie inside line[]. */
+    v = p->line + p->elem_start;
     if (p->hdr == CK_HH_RETRY_AFTER) {
         /* delta-seconds; an HTTP-date (or an absurd number) is ignored */
         if (ck_hp_num(v, n, &x)) {

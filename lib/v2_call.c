@@ -22,7 +22,8 @@ static ck_err ck_v2_decode(const ck_json_doc *doc, void *ctx, ck_result *res)
 
     (void)res;
     if (doc == NULL) {
-        return d->code_required ? CK_ERR_UNEXPECTED_RESPONSE : CK_OK;
+        /* An empty body: nothing for an operation or a reader to read. */
+        return d->code_required ? CK_ERR_UNEXPECTED_RESPONSE : d->reply != NULL ? CK_ERR_JSON_MALFORMED : CK_OK;
     }
     CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "code", &tok));
     if (tok < 0) {

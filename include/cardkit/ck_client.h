@@ -67,7 +67,7 @@ typedef enum ck_progress {
 typedef struct ck_result {
     ck_err err;           /**< The call's outcome (also its return value). */
     ck_err cause;         /**< The underlying error (e.g. CK_ERR_TIMEOUT under CK_ERR_OUTCOME_UNKNOWN); CK_OK on success. */
-    ck_progress progress; /**< How far the last attempt got. */
+    ck_progress progress; /**< How far the request got over the whole call: SENT when any attempt was sent and no later attempt was answered. */
     uint16_t http_status; /**< HTTP status of the answer, 0 when none. */
     uint8_t attempts;     /**< Attempts made (1 when no retry). */
     const char *field;    /**< For CK_ERR_INVALID_ARG: the field at fault (a static string), else NULL. */
@@ -225,7 +225,8 @@ typedef ck_err (*ck_reply_fn)(const ck_json_doc *doc, void *ctx);
  *                 characters; anything else is CK_ERR_INVALID_ARG ("path").
  * @param body     Body writer; NULL sends `{}`.
  * @param body_ctx Passed to @p body.
- * @param reply    Called with the parsed 2xx answer; may be NULL.
+ * @param reply    Called with the parsed 2xx answer; may be NULL. With a
+ *                 reader, an empty 2xx body is CK_ERR_JSON_MALFORMED.
  * @param reply_ctx Passed to @p reply.
  * @param out_result Filled in full. Must not be NULL.
  * @return out_result->err. Blocks until done or the deadline.

@@ -91,13 +91,14 @@ static ck_err ck_lb_send(void *ctx, const uint8_t *buf, size_t len, size_t *out_
         n = lb->max_send;
     }
     if (lb->capture != NULL) {
-        size_t room = lb->capture_cap - lb->capture_len;
-        size_t keep = n < room ? n : room;
+        size_t keep = lb->capture_cap - lb->capture_len;
+        if (n > keep) {
+            lb->capture_overflow = true; /* keep what fits */
+        } else {
+            keep = n;
+        }
         memcpy(lb->capture + lb->capture_len, buf, keep);
         lb->capture_len += keep;
-        if (keep < n) {
-            lb->capture_overflow = true;
-        }
     }
     lb->sent_since_reply += n;
     *out_sent = n;
@@ -121,8 +122,15 @@ static ck_err ck_lb_recv(void *ctx, uint8_t *buf, size_t cap, size_t *out_receiv
     switch (s->kind) {
     case CK_LB_REPLY: {
         size_t n = s->len - lb->step_off;
-        if (s->split != 0u && n > s->split) {
-            n = s->split;
+        size_t piece = s->split;
+        if (lb->split_rng != 0u) {
+            lb->split_rng ^= lb->split_rng << 13;
+            lb->split_rng ^= lb->split_rng >> 17;
+            lb->split_rng ^= lb->split_rng << 5;
+            piece = 1u + lb->split_rng % (s->split != 0u ? s->split : 64u);
+        }
+        if (piece != 0u && n > piece) {
+            n = piece;
         }
         if (n > cap) {
             n = cap;

@@ -50,6 +50,13 @@ typedef struct ck_loopback {
     size_t step_pos;
     size_t step_off;        /**< bytes of the current REPLY delivered, or ms stalled */
     size_t max_send;        /**< largest piece one send accepts (0: all) */
+    /**
+     * Random splits: when not 0, each recv of a REPLY gets 1 to `split`
+     * bytes (1 to 64 when the step's split is 0), drawn from this xorshift32
+     * state (apart from the platform's random source, so back-off draws do
+     * not change). Set by the test; 0 keeps the step's fixed split.
+     */
+    uint32_t split_rng;
     /* capture */
     uint8_t *capture;
     size_t capture_cap;
