@@ -31,35 +31,10 @@ if [ "$built" -eq 1 ] && [ -f "$dest/include/mbedtls/version.h" ]; then
   exit 0
 fi
 
-sources_text="Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
-
-# --- apt: a deb-src entry for trixie and dpkg-dev (root only) -------------
-need_apt=0
-[ -f "$sources_file" ] || need_apt=1
-command -v dpkg-source >/dev/null || need_apt=1
-if [ "$need_apt" -eq 1 ] && [ "$(id -u)" -ne 0 ]; then
-  say "needs root to set up apt. Run as root:"
-  echo "cat > $sources_file <<'EOF'" >&2
-  printf '%s\n' "$sources_text" >&2
-  echo "EOF" >&2
-  echo "apt-get update && apt-get install -y --no-install-recommends dpkg-dev" >&2
-  echo "then: make mbedtls3" >&2
-  exit 1
-fi
-if [ ! -f "$sources_file" ]; then
-  say "adding deb-src for Debian $suite: $sources_file"
-  printf '%s\n' "$sources_text" > "$sources_file"
-fi
-export DEBIAN_FRONTEND=noninteractive
-if ! command -v dpkg-source >/dev/null; then
-  say "installing dpkg-dev"
-  apt-get update -qq || die "apt-get update failed"
-  apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null || die "cannot install dpkg-dev"
-fi
+# --- apt: a deb-src entry for trixie and dpkg-dev (root only) ---
+# shellcheck source=scripts/debsrc.sh
+. "$root/scripts/debsrc.sh"
+debsrc_setup "$suite" "$sources_file" mbedtls3
 for tool in make cc ar; do
   command -v "$tool" >/dev/null || die "$tool not found (scripts/deps.sh host installs build-essential)"
 done
