@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ck_fixture.h"
+#include "ck_samples.h"
 
 #define OK_CARD "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-Id: req-7\r\nContent-Length: 56\r\n\r\n" \
                 "{\"code\":\"SUCCESS\",\"data\":{\"card_id\":\"card201907021723\"}}"
@@ -40,46 +41,13 @@ static void assert_request(ck_fixture *f, const char *path, const char *body)
     assert_string_equal(ck_fix_sent(f), expect);
 }
 
-static ck_card_apply_req full_apply(void)
-{
-    ck_card_apply_req r;
-    memset(&r, 0, sizeof r);
-    r.card_product_code = "T1FBXO";
-    r.apply_coupon = true;
-    r.remark = "Marketing Team - John Doe";
-    r.transaction_amount_limit = "500.00";
-    r.daily_limit = "2000.00";
-    r.weekly_limit = "8000.00";
-    r.monthly_limit = "30000.00";
-    r.lifetime_limit = "200000.00";
-    r.budget_id = "ci202008281528472924";
-    r.cardholder_id = "273555991139442689";
-    return r;
-}
 
-static ck_contact_req full_contact(void)
-{
-    ck_contact_req r;
-    r.cardholder_id = "273555991139442689";
-    r.call_prefix = "+1";
-    r.mobile = "2125551234";
-    r.email = "john.doe@example.com";
-    r.date_of_birth = "1996-10-31";
-    r.address_line = "350 Fifth Avenue";
-    r.city = "New York";
-    r.state = "NY";
-    r.post_code = "10118";
-    r.country_code = "US";
-    r.security_index = "2";
-    r.security_answer = "Smith";
-    return r;
-}
 
 static void test_apply_exact_request_and_card_id(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(OK_CARD)};
     static ck_fixture f;
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -153,7 +121,7 @@ static void test_apply_invalid_field_sends_nothing(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(OK_CARD)};
     static ck_fixture f;
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -173,7 +141,7 @@ static void test_apply_code_not_success_is_api_failure(void **state)
     static const ck_lb_step steps[] = {CK_REPLY(
         "HTTP/1.1 200 OK\r\nContent-Length: 52\r\n\r\n{\"code\":\"INSUFFICIENT_BALANCE\",\"message\":\"no funds\"}")};
     static ck_fixture f;
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -191,7 +159,7 @@ static void test_apply_missing_card_id_is_unexpected(void **state)
     static const ck_lb_step steps[] = {CK_REPLY(
         "HTTP/1.1 200 OK\r\nContent-Length: 28\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{}}")};
     static ck_fixture f;
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -208,7 +176,7 @@ static void test_apply_card_id_too_long(void **state)
         "HTTP/1.1 200 OK\r\nContent-Length: 90\r\n\r\n"
         "{\"code\":\"SUCCESS\",\"data\":{\"card_id\":\"card0123456789012345678901234567890123456789012345\"}}")};
     static ck_fixture f;
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -303,7 +271,7 @@ static void test_contact_exact_request(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(OK_PLAIN)};
     static ck_fixture f;
-    ck_contact_req r = full_contact();
+    ck_contact_req r = ck_sample_contact();
     ck_result res;
     (void)state;
 
@@ -322,7 +290,7 @@ static void test_contact_exact_request(void **state)
 static void test_contact_minor_refused_with_platform_date(void **state)
 {
     static ck_fixture f;
-    ck_contact_req r = full_contact();
+    ck_contact_req r = ck_sample_contact();
     ck_result res;
     (void)state;
 
@@ -338,7 +306,7 @@ static void test_contact_date_checks_skipped_without_clock(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(OK_PLAIN)};
     static ck_fixture f;
-    ck_contact_req r = full_contact();
+    ck_contact_req r = ck_sample_contact();
     ck_result res;
     (void)state;
 
@@ -535,7 +503,7 @@ static void test_request_larger_than_buffer_sends_nothing(void **state)
 {
     static ck_fixture f;
     static char remark[CK_WORK_BUF_SIZE + 16];
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -615,7 +583,7 @@ static void test_one_byte_splits(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY_SPLIT(OK_CARD, 1u)};
     static ck_fixture f;
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -636,7 +604,7 @@ static void test_chunked_answer(void **state)
         "1E\r\n\"card_id\":\"card201907021723\"}}\r\n"
         "0\r\nX-Trailer: t\r\n\r\n", 5u)};
     static ck_fixture f;
-    ck_card_apply_req r = full_apply();
+    ck_card_apply_req r = ck_sample_card();
     ck_card_apply_resp resp;
     ck_result res;
     (void)state;
@@ -652,7 +620,7 @@ static void test_secrets_never_logged(void **state)
 {
     static const ck_lb_step steps[] = {CK_REPLY(OK_PLAIN)};
     static ck_fixture f;
-    ck_contact_req r = full_contact();
+    ck_contact_req r = ck_sample_contact();
     ck_result res;
     (void)state;
 

@@ -21,6 +21,7 @@
 
 #include "board.h"
 #include "ck_fixture.h"
+#include "ck_samples.h"
 
 #ifndef CK_STACK_TEST_BUDGET
 #define CK_STACK_TEST_BUDGET 1024u
@@ -47,40 +48,7 @@ static const ck_lb_step g_v1_get[] = {CK_REPLY(OK_V1_GET)};
 
 static const ck_3ds_req g_3ds = {"card1", "ch1"};
 
-static ck_card_apply_req card_req(void)
-{
-    ck_card_apply_req r;
-    memset(&r, 0, sizeof r);
-    r.card_product_code = "T1FBXO";
-    r.apply_coupon = true;
-    r.remark = "Marketing Team - John Doe";
-    r.transaction_amount_limit = "500.00";
-    r.daily_limit = "2000.00";
-    r.weekly_limit = "8000.00";
-    r.monthly_limit = "30000.00";
-    r.lifetime_limit = "200000.00";
-    r.budget_id = "ci202008281528472924";
-    r.cardholder_id = "273555991139442689";
-    return r;
-}
 
-static ck_contact_req contact_req(void)
-{
-    ck_contact_req r;
-    r.cardholder_id = "273555991139442689";
-    r.call_prefix = "+1";
-    r.mobile = "2125551234";
-    r.email = "john.doe@example.com";
-    r.date_of_birth = "1996-10-31";
-    r.address_line = "350 Fifth Avenue";
-    r.city = "New York";
-    r.state = "NY";
-    r.post_code = "10118";
-    r.country_code = "US";
-    r.security_index = "2";
-    r.security_answer = "Smith";
-    return r;
-}
 
 static void v1_req(ck_v1_req *r)
 {
@@ -126,7 +94,7 @@ static void call_card_apply(void)
 {
     static ck_card_apply_req r;
     static ck_card_apply_resp out;
-    r = card_req();
+    r = ck_sample_card();
     g_err = ck_card_apply(&g_f.client, &r, &out, &g_res);
 }
 static void call_3ds_enroll(void) { g_err = ck_3ds_enroll(&g_f.client, &g_3ds, &g_res); }
@@ -134,7 +102,7 @@ static void call_3ds_update(void) { g_err = ck_3ds_update(&g_f.client, &g_3ds, &
 static void call_contact_update(void)
 {
     static ck_contact_req r;
-    r = contact_req();
+    r = ck_sample_contact();
     g_err = ck_contact_update(&g_f.client, &r, &g_res);
 }
 static ck_err body_card(ck_json_writer *w, const void *ctx)
@@ -184,7 +152,7 @@ static void call_contact_check(void)
 {
     static ck_contact_req r;
     static const ck_date today = {2026, 11, 22};
-    r = contact_req();
+    r = ck_sample_contact();
     g_err = ck_contact_check(&r, &today, NULL);
 }
 static void call_json_parse(void)
