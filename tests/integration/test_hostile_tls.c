@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -534,31 +535,95 @@ static void test_handshake_stall(void **state)
     close(fd);
 }
 
-/** A server that hangs up in the handshake: CK_ERR_TLS, nothing sent, retried. */
+/**
+ * @brief Read one whole TLS record (the ClientHello) from @p c, waiting at
+ *        most 5 s. Reading it all first means that closing the socket
+ *        afterwards leaves no unread data, so the kernel sends a FIN, not a
+ *        RST, whatever the scheduling.
+ */
+static void read_one_record(int c)
+{
+    struct timeval tv = {5, 0};
+    unsigned char hdr[5];
+    unsigned char sink[512];
+    size_t got = 0;
+    size_t len;
+    (void)setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while (got < sizeof hdr) {
+        ssize_t n = recv(c, hdr + got, sizeof hdr - got, 0);
+        if (n <= 0) {
+            return;
+        }
+        got += (size_t)n;
+    }
+    len = ((size_t)hdr[3] << 8) | hdr[4];
+    while (len > 0) {
+        ssize_t n = recv(c, sink, len < sizeof sink ? len : sizeof sink, 0);
+        if (n <= 0) {
+            return;
+        }
+        len -= (size_t)n;
+    }
+}
+
+/**
+ * @brief Fork a listener child that takes each of the client's attempts,
+ *        reads its ClientHello and hangs up: with a FIN (@p reset false) or
+ *        with a RST (@p reset true, SO_LINGER 0).
+ */
+static pid_t hang_up_server(int fd, bool reset)
+{
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        unsigned i;
+        alarm(20);
+        for (i = 0; i < CK_DEFAULT_MAX_ATTEMPTS; i++) {
+            int c = accept(fd, NULL, NULL);
+            if (c >= 0) {
+                read_one_record(c);
+                if (reset) {
+                    struct linger lg = {1, 0};
+                    (void)setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+                }
+                close(c);
+            }
+        }
+        _exit(0);
+    }
+    return child;
+}
+
+/** A server that hangs up (FIN) in the handshake: CK_ERR_TLS, nothing sent, retried. */
 static void test_handshake_hang_up(void **state)
 {
     ck_result res;
     ck_card_apply_resp card;
     uint16_t port = 0;
     int fd = listener(&port);
-    pid_t child;
+    pid_t child = hang_up_server(fd, false);
     (void)state;
 
-    child = fork();
-    assert_true(child >= 0);
-    if (child == 0) {
-        int i;
-        alarm(20);
-        for (i = 0; i < 3; i++) {
-            int c = accept(fd, NULL, NULL);
-            if (c >= 0) {
-                close(c);
-            }
-        }
-        _exit(0);
-    }
     client_start(port, "ca", 10000);
     assert_int_equal(apply(&res, &card), CK_ERR_TLS);
+    assert_int_equal(res.progress, CK_PROGRESS_NOT_SENT);
+    assert_int_equal(res.attempts, CK_DEFAULT_MAX_ATTEMPTS);
+    waitpid(child, NULL, 0);
+    close(fd);
+}
+
+/** A server that resets (RST) the connection in the handshake: CK_ERR_TRANSPORT, nothing sent, retried. */
+static void test_handshake_reset(void **state)
+{
+    ck_result res;
+    ck_card_apply_resp card;
+    uint16_t port = 0;
+    int fd = listener(&port);
+    pid_t child = hang_up_server(fd, true);
+    (void)state;
+
+    client_start(port, "ca", 10000);
+    assert_int_equal(apply(&res, &card), CK_ERR_TRANSPORT);
     assert_int_equal(res.progress, CK_PROGRESS_NOT_SENT);
     assert_int_equal(res.attempts, CK_DEFAULT_MAX_ATTEMPTS);
     waitpid(child, NULL, 0);
@@ -593,6 +658,7 @@ int main(void)
         cmocka_unit_test_teardown(test_wrong_host_and_wrong_ca, teardown),
         cmocka_unit_test_teardown(test_handshake_stall, teardown),
         cmocka_unit_test_teardown(test_handshake_hang_up, teardown),
+        cmocka_unit_test_teardown(test_handshake_reset, teardown),
         cmocka_unit_test_teardown(test_connect_refused, teardown),
     };
     signal(SIGPIPE, SIG_IGN);
