@@ -2,6 +2,7 @@
 #   make            libcardkit.a for the host
 #   make test       every suite, the heap check (installs missing Debian packages)
 #   make size       .text/.data/.bss of lib/ for Cortex-M4 at -Os, against the budget
+#   make size-guard the same in make test, lib/ .text held to a ceiling (mk/size.mk)
 #   make install PREFIX=DIR
 #   make clean
 # Components with their own rules live in mk/*.mk.
