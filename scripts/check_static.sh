@@ -18,7 +18,7 @@
 # Env: CPPCHECK (cppcheck), CLANG_TIDY (clang-tidy).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 cppcheck_bin=${CPPCHECK:-cppcheck}
 tidy_bin=${CLANG_TIDY:-clang-tidy}
 for t in "$cppcheck_bin" "$tidy_bin"; do

@@ -9,7 +9,7 @@
 # default 0: report only).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 dir=${1:-build/coverage}
 min_lines=${COVERAGE_MIN_LINES:-0}
 min_branches=${COVERAGE_MIN_BRANCHES:-0}

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts that fetch Debian source packages at build time
 # (scripts/mbedtls3.sh, scripts/qemu_cmocka.sh): set up a deb-src entry for
 # one suite and dpkg-dev, as root; otherwise print the exact commands and fail.

@@ -58,7 +58,7 @@ start=$(date +%s)
 tmp="$dest.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp/obj" "$tmp/lib" "$tmp/include"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2016 # the inner script expands its own arguments
 printf '%s\n' "$srcdir"/library/*.c | xargs -P "$jobs" -I{} sh -c '
   src=$1; shift; cc=$1; shift; out=$1; shift
   obj="$out/$(basename "${src%.c}").o"

@@ -349,10 +349,11 @@ port_frames=""
 rec_lines=""
 for cpu in "${cpus[@]}"; do
   while IFS= read -r line; do
+    # shellcheck disable=SC2086 # split the line into its fields on purpose
     set -- $line
     case $1 in
-      API) stk["$cpu:$2"]=$3; [ "$cpu" = "$bcpu" ] && stkpath["$2"]="${line#API $2 $3 }" ;;
-      PORT) stk["$cpu:PORT"]=$2; [ "$cpu" = "$bcpu" ] && port_frames="${line#PORT $2 }" ;;
+      API) stk["$cpu:$2"]=$3; [ "$cpu" = "$bcpu" ] && stkpath["$2"]="${line#API "$2" "$3" }" ;;
+      PORT) stk["$cpu:PORT"]=$2; [ "$cpu" = "$bcpu" ] && port_frames="${line#PORT "$2" }" ;;
       RECURSION|DYNAMIC) rec_lines="$rec_lines\n   $cpu: $line" ;;
       NOTE) case ", ${notes:-}, " in *", $2, "*) ;; *) notes="${notes:-}${notes:+, }$2" ;; esac ;;
     esac
