@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static analysis of lib/ and port/: cppcheck, then clang-tidy (.clang-tidy).
-# Either tool's finding fails the run.            (make check-static)
+# Static analysis of lib/ and port/: cppcheck, then clang-tidy (.clang-tidy);
+# and of the build's shell scripts (scripts/*.sh, .ci/run): shellcheck, in
+# the default run only. Any tool's finding fails the run. (make check-static)
 #   scripts/check_static.sh [FILE.c...]   default: lib/*.c and the host ports
 # The ports: port/loopback, port/posix, port/mbedtls (against Debian's
 # mbedTLS 2.28) and, when Debian's lwIP headers are installed (liblwip-dev,
@@ -15,13 +16,15 @@
 #                         block; narrowing their scope is style only
 #   toomanyconfigs        a note that only 12 #ifdef combinations of lwIP's
 #                         headers were tried, not a finding
-# Env: CPPCHECK (cppcheck), CLANG_TIDY (clang-tidy).
+# Env: CPPCHECK (cppcheck), CLANG_TIDY (clang-tidy), SHELLCHECK (shellcheck).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 cppcheck_bin=${CPPCHECK:-cppcheck}
 tidy_bin=${CLANG_TIDY:-clang-tidy}
-for t in "$cppcheck_bin" "$tidy_bin"; do
+shellcheck_bin=${SHELLCHECK:-shellcheck}
+check_shell=$([ $# -eq 0 ] && echo yes || echo no)
+for t in "$cppcheck_bin" "$tidy_bin" $([ "$check_shell" = yes ] && echo "$shellcheck_bin"); do
   command -v "$t" >/dev/null || { echo "check-static: $t not found (scripts/deps.sh tools)" >&2; exit 1; }
 done
 
@@ -63,5 +66,15 @@ if [ "$t_rc" -ne 0 ] || [ "$t_n" -ne 0 ]; then
   status=1
 else
   echo "check-static: clang-tidy $("$tidy_bin" --version | sed -n 's/.*version \([0-9.]*\).*/\1/p' | head -n1): ${#files[@]} files, 0 findings (.clang-tidy: bugprone, cert, clang-analyzer, misc)"
+fi
+
+if [ "$check_shell" = yes ]; then
+  scripts_sh=(scripts/*.sh .ci/run)
+  if "$shellcheck_bin" "${scripts_sh[@]}"; then
+    echo "check-static: shellcheck $("$shellcheck_bin" --version | sed -n 's/^version: //p'): ${#scripts_sh[@]} scripts, 0 findings"
+  else
+    echo "check-static: shellcheck: findings (above)"
+    status=1
+  fi
 fi
 exit "$status"
