@@ -83,7 +83,7 @@ install: $(LIB)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/.*CK_VERSION_STRING "\(.*\)"/\1/p' include/cardkit/ck_client.h)|' \
 	    cardkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/cardkit.pc
 
-size:
+size size-guard:
 	@scripts/deps.sh cross
 	@scripts/size.sh "$(CROSS)" $(LIB_SRCS)
 

@@ -33,9 +33,8 @@ size size-guard: export CK_SIZE_IMAGE_MAP := $(QEMU_IMAGE_ELF:.elf=.map)
 
 # The ceiling holds lib/ .text where it is until issue 5's budget is decided;
 # it is not the budget, and `make size` still fails on the budget.
+# The top-level Makefile's recipe runs for both targets.
 CK_TEXT_CEILING ?= 13824
 .PHONY: size-guard
-size-guard:
-	@scripts/deps.sh cross
-	@CK_TEXT_CEILING=$(CK_TEXT_CEILING) scripts/size.sh "$(CROSS)" $(LIB_SRCS)
+size-guard: export CK_TEXT_CEILING := $(CK_TEXT_CEILING)
 test: size-guard

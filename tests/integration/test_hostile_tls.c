@@ -594,40 +594,38 @@ static pid_t hang_up_server(int fd, bool reset)
     return child;
 }
 
-/** A server that hangs up (FIN) in the handshake: CK_ERR_TLS, nothing sent, retried. */
-static void test_handshake_hang_up(void **state)
+/**
+ * @brief Apply against hang_up_server(@p reset): the call fails with @p want
+ *        after every attempt, and nothing was sent.
+ */
+static void expect_handshake_hang_up(bool reset, ck_err want)
 {
     ck_result res;
     ck_card_apply_resp card;
     uint16_t port = 0;
     int fd = listener(&port);
-    pid_t child = hang_up_server(fd, false);
-    (void)state;
+    pid_t child = hang_up_server(fd, reset);
 
     client_start(port, "ca", 10000);
-    assert_int_equal(apply(&res, &card), CK_ERR_TLS);
+    assert_int_equal(apply(&res, &card), want);
     assert_int_equal(res.progress, CK_PROGRESS_NOT_SENT);
     assert_int_equal(res.attempts, CK_DEFAULT_MAX_ATTEMPTS);
     waitpid(child, NULL, 0);
     close(fd);
 }
 
+/** A server that hangs up (FIN) in the handshake: CK_ERR_TLS, nothing sent, retried. */
+static void test_handshake_hang_up(void **state)
+{
+    (void)state;
+    expect_handshake_hang_up(false, CK_ERR_TLS);
+}
+
 /** A server that resets (RST) the connection in the handshake: CK_ERR_TRANSPORT, nothing sent, retried. */
 static void test_handshake_reset(void **state)
 {
-    ck_result res;
-    ck_card_apply_resp card;
-    uint16_t port = 0;
-    int fd = listener(&port);
-    pid_t child = hang_up_server(fd, true);
     (void)state;
-
-    client_start(port, "ca", 10000);
-    assert_int_equal(apply(&res, &card), CK_ERR_TRANSPORT);
-    assert_int_equal(res.progress, CK_PROGRESS_NOT_SENT);
-    assert_int_equal(res.attempts, CK_DEFAULT_MAX_ATTEMPTS);
-    waitpid(child, NULL, 0);
-    close(fd);
+    expect_handshake_hang_up(true, CK_ERR_TRANSPORT);
 }
 
 /** Nothing listens: CONNECT, retried, nothing sent. */
