@@ -13,7 +13,8 @@
  * After every call: the error is a real ck_err and not WOULD_BLOCK; the
  * canaries around the buffers are intact; the work buffer and tokens are
  * wiped; attempts and time stay within the configuration; CK_OK means
- * ANSWERED and a 2xx, OUTCOME_UNKNOWN means SENT; and the log hook never
+ * ANSWERED and a 2xx; OUTCOME_UNKNOWN exactly when applied is MAYBE, and
+ * never with nothing sent; and the log hook never
  * saw the API key, the token or a contact field (only closed sets of
  * methods, hosts and paths).
  */
@@ -168,7 +169,11 @@ static void fz_after(const ck_fixture *f, ck_err ret, const ck_result *res)
     if (e == CK_OK && (res->progress != CK_PROGRESS_ANSWERED || res->http_status / 100u != 2u)) {
         abort();
     }
-    if (e == CK_ERR_OUTCOME_UNKNOWN && res->progress != CK_PROGRESS_SENT) {
+    /* OUTCOME_UNKNOWN exactly when MAYBE; MAYBE only once something left;
+     * YES only with CK_OK. */
+    if ((e == CK_ERR_OUTCOME_UNKNOWN) != (res->applied == CK_APPLIED_MAYBE) ||
+        (e == CK_ERR_OUTCOME_UNKNOWN && res->progress == CK_PROGRESS_NOT_SENT) ||
+        (res->applied == CK_APPLIED_YES && e != CK_OK)) {
         abort();
     }
     if (res->response_bytes > f->cfg.work_buf_size || res->tokens_used > f->cfg.token_count ||

@@ -196,17 +196,21 @@ static ck_err ck_send_all(ck_client *c, const ck_clock *k, size_t len, ck_result
             return CK_ERR_TIMEOUT;
         }
         err = t->send(t->ctx, c->cfg.work_buf + sent, len - sent, &n, left);
-        if (err == CK_ERR_WOULD_BLOCK) {
+        if (n > 0u) {
+            /* Counted even with an error: a buffering port (TLS) reports
+             * there the bytes it took and may yet deliver. */
+            res->progress = CK_PROGRESS_SENT;
+        }
+        if (err == CK_ERR_WOULD_BLOCK && n == 0u) {
             continue;
         }
         if (err != CK_OK) {
-            return err;
+            return err == CK_ERR_WOULD_BLOCK ? CK_ERR_TRANSPORT : err;
         }
         if (n == 0u || n > len - sent) {
             return CK_ERR_TRANSPORT;
         }
         sent += n;
-        res->progress = CK_PROGRESS_SENT;
     }
     return CK_OK;
 }
@@ -324,13 +328,6 @@ static ck_err ck_interpret(ck_client *c, const ck_call *call, const ck_http_pars
     return call->decode(have_doc ? &doc : NULL, call->decode_ctx, res);
 }
 
-/** @brief Is @p err a lost connection (as opposed to a bad answer)? */
-static bool ck_is_link_err(ck_err err)
-{
-    return err == CK_ERR_TIMEOUT || err == CK_ERR_PEER_CLOSED || err == CK_ERR_TRANSPORT ||
-           err == CK_ERR_TLS || err == CK_ERR_CONNECT;
-}
-
 /** @brief One attempt: build, connect, send, receive, interpret. */
 static ck_err ck_attempt_once(ck_client *c, const ck_call *call, const ck_clock *k,
                               ck_result *res, ck_attempt *a)
@@ -390,7 +387,7 @@ static ck_err ck_attempt_once(ck_client *c, const ck_call *call, const ck_clock 
     }
     a->err = err;
     a->progress = res->progress;
-    a->resend_safe = call->resend_safe;
+    a->kind = call->kind;
     return err;
 }
 
@@ -398,8 +395,9 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
 {
     ck_clock k;
     ck_attempt a;
-    ck_err err = CK_OK;
-    bool lost_earlier = false; /* an attempt was sent and its answer lost */
+    ck_err err;
+    bool lost_before = false; /* an earlier attempt may have been applied */
+    bool any_sent = false;
 
     ck_result_reset(res);
     k.pf = c->cfg.platform;
@@ -414,9 +412,7 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
         uint32_t wait_ms = 0;
         res->attempts++;
         err = ck_attempt_once(c, call, &k, res, &a);
-        if (res->progress == CK_PROGRESS_SENT) {
-            lost_earlier = true;
-        }
+        any_sent = any_sent || a.progress != CK_PROGRESS_NOT_SENT;
         if (err == CK_OK || res->attempts >= c->cfg.max_attempts || !ck_retry_allowed(&a)) {
             break;
         }
@@ -424,6 +420,8 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
             wait_ms >= ck_remaining(&k)) {
             break;
         }
+        lost_before = lost_before ||
+                      ck_outcome_verdict(a.kind, ck_outcome_answer(&a), false) == CK_APPLIED_MAYBE;
         res->err = err;
         ck_log(c, CK_LOG_RETRY, call, res, ck_elapsed(&k), wait_ms);
         if (wait_ms > 0u) {
@@ -431,21 +429,10 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
         }
     }
 
-    res->cause = err;
-    /* A request may have been applied when this attempt's answer was lost,
-     * or when an earlier attempt's was and no later attempt got an answer
-     * that tells (a resend that could not even connect, or that was turned
-     * away with 429/503 unprocessed, says nothing about the first). */
-    if (err != CK_OK && (res->progress == CK_PROGRESS_SENT
-                             ? ck_is_link_err(err)
-                             : lost_earlier && (res->progress == CK_PROGRESS_NOT_SENT || ck_retry_allowed(&a)))) {
-        res->progress = CK_PROGRESS_SENT;
-        err = CK_ERR_OUTCOME_UNKNOWN;
-    }
-    res->err = err;
+    ck_outcome_settle(&a, lost_before, any_sent, res);
     res->elapsed_ms = ck_elapsed(&k);
     ck_wipe(c->cfg.work_buf, c->cfg.work_buf_size);
     ck_wipe(c->cfg.tokens, c->cfg.token_count * sizeof c->cfg.tokens[0]);
     ck_log(c, CK_LOG_DONE, call, res, res->elapsed_ms, 0u);
-    return err;
+    return res->err;
 }

@@ -12,6 +12,7 @@
 
 #include "cardkit/ck_client.h"
 #include "ck_http.h"
+#include "ck_outcome.h"
 
 /**
  * @brief Decodes a 2xx answer. @p doc is NULL when the body was empty.
@@ -28,7 +29,7 @@ typedef struct ck_call {
     size_t header_count;
     ck_body_fn body;               /**< NULL: no body, no Content-Length */
     const void *body_ctx;
-    bool resend_safe;              /**< may be resent after it was sent (idempotency key) */
+    ck_call_kind kind;             /**< how it may be repeated: resends and the verdict (ck_outcome.h) */
     ck_decode_fn decode;           /**< 2xx decoder; NULL accepts any 2xx */
     void *decode_ctx;
 } ck_call;
@@ -40,8 +41,9 @@ typedef struct ck_call {
  * integer rendered as text) and `message` are copied from a JSON error
  * body when present; a body that is not JSON does not hide the status.
  * A 2xx body must be a JSON object (or empty) and goes to call->decode.
- * Retries follow the one policy in retry.c. The work buffer and tokens are
- * wiped before return.
+ * Retries follow the one policy in retry.c; applied, err, cause and
+ * progress come from the failure model (outcome.c). The work buffer and
+ * tokens are wiped before return.
  * @return res->err.
  */
 ck_err ck_client_run(ck_client *client, const ck_call *call, ck_result *res);

@@ -4,10 +4,14 @@
  *
  * - Not a byte sent (connect, TLS handshake, refused): may retry.
  *   A certificate that does not verify is never retried.
- * - Sent, answer lost (timeout, EOF, reset): retry only a resend-safe call
- *   (one that carries an idempotency key); otherwise CK_ERR_OUTCOME_UNKNOWN.
- * - Answered 429 or 503 (the server did not process it): may retry, after
- *   Retry-After when given as delta-seconds (capped at the back-off cap).
+ * - Sent, answer lost (timeout, EOF, reset, broken framing): resend only a
+ *   call with an idempotency key (CK_CALL_KEYED) or one that changes
+ *   nothing (CK_CALL_READ).
+ * - Answered 429 (the rate limiter refused it before processing): may
+ *   retry, whatever the kind. Answered 503: may retry, except a
+ *   CK_CALL_ONCE (card apply): some proxies answer 503 after the upstream
+ *   processed the request. Waits follow Retry-After when given as
+ *   delta-seconds (capped at the back-off cap).
  *   Retry-After as an HTTP-date is ignored and the back-off applies: the
  *   platform has a monotonic clock and at most today's date, no trusted
  *   time of day to subtract the date from (the parser keeps delta-seconds
@@ -15,9 +19,8 @@
  * - Anything else: final.
  * Waits are exponential with full jitter, and every wait must end before
  * the call's deadline or there is no further attempt.
- * Reporting (call.c): once an attempt was sent and its answer lost, a call
- * that ends without an answer telling the outcome (a resend not sent, or
- * answered 429/503) is CK_ERR_OUTCOME_UNKNOWN with progress SENT.
+ * What a call reports at the end (applied, err, cause, progress) is the
+ * failure model's (ck_outcome.h), not the retry policy's.
  */
 #ifndef CK_RETRY_H
 #define CK_RETRY_H
@@ -26,16 +29,7 @@
 #include <stdint.h>
 
 #include "cardkit/ck_client.h"
-
-/** @brief What one attempt came to, as the policy sees it. */
-typedef struct ck_attempt {
-    ck_err err;            /**< the attempt's error (CK_OK: final) */
-    ck_progress progress;  /**< how far it got */
-    uint16_t http_status;  /**< when answered */
-    bool resend_safe;      /**< the call carries an idempotency key */
-    bool has_retry_after;  /**< the answer had Retry-After */
-    uint32_t retry_after_ms;
-} ck_attempt;
+#include "ck_outcome.h"
 
 /** @brief True when the policy allows another attempt after @p a (ignoring time and count). */
 bool ck_retry_allowed(const ck_attempt *a);

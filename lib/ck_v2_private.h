@@ -13,14 +13,17 @@
 /**
  * @brief POST @p body to @p path with the v2 headers and decode a 2xx
  * answer: `code` must be "SUCCESS" (when @p code_required, or when
- * present), then @p reply reads the rest.
+ * present), then @p reply reads the rest. @p kind: CK_CALL_ONCE (card
+ * apply, generic calls) or CK_CALL_BY_NATURE.
  */
-ck_err ck_v2_post(ck_client *client, const char *path, ck_body_fn body, const void *body_ctx,
+ck_err ck_v2_post(ck_client *client, ck_call_kind kind, const char *path, ck_body_fn body, const void *body_ctx,
                   bool code_required, ck_reply_fn reply, void *reply_ctx, ck_result *res);
 
 /**
  * @brief Check @p req against @p form (with @p today for dates), then POST
- * `{<given fields>}` to @p path; `code` must be "SUCCESS", then @p reply
+ * `{<given fields>}` to @p path as a CK_CALL_BY_NATURE call (the form posts
+ * are the idempotent-by-nature operations: 3DS enroll and re-associate,
+ * contact update); `code` must be "SUCCESS", then @p reply
  * (may be NULL) reads the rest.
  */
 ck_err ck_v2_form_post(ck_client *client, const char *path, const ck_v2_form *form, const void *req,

@@ -15,12 +15,14 @@ bool ck_retry_allowed(const ck_attempt *a)
                a->err == CK_ERR_PEER_CLOSED;
     case CK_PROGRESS_SENT:
         /* The server may have applied it: only a call with an idempotency
-         * key may be sent again. */
-        return a->resend_safe;
+         * key, or one that changes nothing, may be sent again. */
+        return a->kind == CK_CALL_KEYED || a->kind == CK_CALL_READ;
     case CK_PROGRESS_ANSWERED:
     default:
-        /* 429 and 503 say the request was not processed. */
-        return a->http_status == 429u || a->http_status == 503u;
+        /* 429 was refused before processing; 503 says it was not
+         * processed, but a proxy may say so after the upstream did: a card
+         * apply is never resent on it. */
+        return a->http_status == 429u || (a->http_status == 503u && a->kind != CK_CALL_ONCE);
     }
 }
 

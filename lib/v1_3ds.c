@@ -174,7 +174,7 @@ static ck_err ck_v1_run(ck_client *client, const char *method, ck_v1_req *req, b
     call.header_count = 9u;
     call.body = body_needed ? ck_v1_body : NULL;
     call.body_ctx = req;
-    call.resend_safe = true; /* the key makes a resend safe */
+    call.kind = method[0] == 'G' ? CK_CALL_READ : CK_CALL_KEYED; /* the key makes a resend safe */
     call.decode = ck_v1_decode;
     call.decode_ctx = d;
     return ck_client_run(client, &call, res);

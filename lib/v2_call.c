@@ -46,7 +46,7 @@ static ck_err ck_v2_empty_body(ck_json_writer *w, const void *ctx)
     return ck_json_object_end(w);
 }
 
-ck_err ck_v2_post(ck_client *client, const char *path, ck_body_fn body, const void *body_ctx,
+ck_err ck_v2_post(ck_client *client, ck_call_kind kind, const char *path, ck_body_fn body, const void *body_ctx,
                   bool code_required, ck_reply_fn reply, void *reply_ctx, ck_result *res)
 {
     ck_http_header headers[4];
@@ -80,7 +80,7 @@ ck_err ck_v2_post(ck_client *client, const char *path, ck_body_fn body, const vo
     call.header_count = 4u;
     call.body = body != NULL ? body : ck_v2_empty_body;
     call.body_ctx = body_ctx;
-    call.resend_safe = false; /* v2 has no idempotency key */
+    call.kind = kind; /* v2 has no idempotency key */
     call.decode = ck_v2_decode;
     call.decode_ctx = &d;
     return ck_client_run(client, &call, res);
@@ -113,7 +113,7 @@ ck_err ck_v2_form_post(ck_client *client, const char *path, const ck_v2_form *fo
     }
     body.form = form;
     body.req = req;
-    return ck_v2_post(client, path, ck_v2_form_body, &body, true, reply, reply_ctx, res);
+    return ck_v2_post(client, CK_CALL_BY_NATURE, path, ck_v2_form_body, &body, true, reply, reply_ctx, res);
 }
 
 ck_err ck_v2_data(const ck_json_doc *doc, int *out_tok)
@@ -152,5 +152,5 @@ ck_err ck_v2_call(ck_client *client, const char *path,
     if (!ck_path_ok(path)) {
         return ck_result_invalid(out_result, "path");
     }
-    return ck_v2_post(client, path, body, body_ctx, false, reply, reply_ctx, out_result);
+    return ck_v2_post(client, CK_CALL_ONCE, path, body, body_ctx, false, reply, reply_ctx, out_result);
 }

@@ -64,6 +64,6 @@ ck_err ck_card_apply(ck_client *client, const ck_card_apply_req *req,
     if (ck_card_apply_check(req, &field) != CK_OK) {
         return ck_result_invalid(out_result, field);
     }
-    return ck_v2_post(client, CK_V2_PATH_CARD_APPLY, ck_card_apply_body, req, true,
+    return ck_v2_post(client, CK_CALL_ONCE, CK_V2_PATH_CARD_APPLY, ck_card_apply_body, req, true,
                       ck_card_apply_reply, out_resp, out_result);
 }

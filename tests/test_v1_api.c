@@ -349,6 +349,7 @@ static void test_lost_answer_then_no_connection_is_outcome_unknown(void **state)
 
     v1_setup(&f, steps, 3, &req);
     assert_int_equal(ck_v1_3ds_enroll(&f.client, &req, &res), CK_ERR_OUTCOME_UNKNOWN);
+    assert_int_equal(res.applied, CK_APPLIED_MAYBE);
     assert_int_equal(res.progress, CK_PROGRESS_SENT);
     assert_int_equal(res.cause, CK_ERR_CONNECT);
     assert_int_equal(res.attempts, 3);
@@ -372,12 +373,14 @@ static void test_power_cut_replay_uses_stored_key(void **state)
     assert_int_equal(ck_v1_request_id_new(&f.client, nvs), CK_OK); /* written to NVS first */
     memcpy(req.request_id, nvs, sizeof nvs);
     assert_int_equal(ck_v1_3ds_enroll(&f.client, &req, &res), CK_ERR_OUTCOME_UNKNOWN);
+    assert_int_equal(res.applied, CK_APPLIED_MAYBE); /* the NVS record stays */
     snprintf(line, sizeof line, "x-request-id: %s\r\n", nvs);
     assert_true(ck_fix_contains(f.capture, f.lb.capture_len, line));
 
     v1_setup(&f, boot2, 1, &req);
     memcpy(req.request_id, nvs, sizeof nvs); /* read back from NVS after the reboot */
     assert_int_equal(ck_v1_3ds_enroll(&f.client, &req, &res), CK_OK);
+    assert_int_equal(res.applied, CK_APPLIED_YES); /* settled: the record is erased */
     assert_true(ck_fix_contains(f.capture, f.lb.capture_len, line));
 }
 

@@ -77,8 +77,8 @@ static int kv2_report(const ck_result *r, const char *card_id)
 {
     int failed = kiosk_report(r, card_id, "request-id");
 
-    if (failed && r->err == CK_ERR_OUTCOME_UNKNOWN) {
-        printf("          the request was sent but no answer came back: check before repeating it\n");
+    if (r->applied == CK_APPLIED_MAYBE) {
+        printf("          the request may have been applied and no answer settled it: check before repeating it\n");
     }
     return failed;
 }

@@ -145,7 +145,9 @@ void kiosk_print_text(const char *s)
 
 int kiosk_report(const ck_result *r, const char *card_id, const char *request_id_label)
 {
-    printf("          result   %s  HTTP %u  %u attempt%s  %lu ms", ck_strerror(r->err), (unsigned)r->http_status,
+    static const char *const applied[] = {"no", "yes", "MAYBE"};
+    printf("          result   %s  HTTP %u  applied %s  %u attempt%s  %lu ms", ck_strerror(r->err),
+           (unsigned)r->http_status, applied[r->applied <= CK_APPLIED_MAYBE ? r->applied : CK_APPLIED_MAYBE],
            (unsigned)r->attempts, r->attempts == 1u ? "" : "s", (unsigned long)r->elapsed_ms);
     if (card_id != NULL && card_id[0] != '\0') {
         printf("  card ");

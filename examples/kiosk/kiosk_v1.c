@@ -15,10 +15,11 @@
  *  - before a call, make its key (ck_v1_request_id_new()) and write the
  *    record {step, OTP method, key, ids} to the journal, durably (write a
  *    temporary file, fsync, rename, fsync the folder);
- *  - send; when the server answered (ck_result::progress is
- *    CK_PROGRESS_ANSWERED, whatever the status) or the request was refused
- *    before sending (CK_ERR_INVALID_ARG), remove the record;
- *  - otherwise (outcome unknown, connection failures) keep it;
+ *  - send; when the outcome is settled (ck_result::applied is
+ *    CK_APPLIED_YES or CK_APPLIED_NO: an answer that speaks for the key, or
+ *    nothing left the device), remove the record;
+ *  - otherwise (CK_APPLIED_MAYBE, which is CK_ERR_OUTCOME_UNKNOWN: a lost
+ *    answer, a 5xx, a 401 on a resend...) keep it;
  *  - at start-up, a record in the journal means "the answer was never
  *    seen": replay that step with the stored key and ids (the issuer
  *    applies it at most once), then go on with the steps after it.
@@ -345,19 +346,19 @@ static int kv1_call(const kv1_opts *o, const kv1_record *rec)
         }
     }
     if (o->journal != NULL) {
-        /* The answer was seen (or nothing could have been sent): the record is done. */
-        if (r.progress == CK_PROGRESS_ANSWERED || r.err == CK_ERR_INVALID_ARG) {
+        /* Settled, one way or the other: the record is done. */
+        if (r.applied != CK_APPLIED_MAYBE) {
             if (kv1_journal_clear(o->journal) != 0) {
                 printf("          journal  cannot remove the record: %s\n", strerror(errno));
                 return 1;
             }
-            printf("          journal  record removed (answer seen)\n");
+            printf("          journal  record removed (outcome settled)\n");
         } else {
             printf("          journal  record KEPT: the request may have been applied; the next start\n"
                    "                   replays it with key %s\n", rec->key);
         }
-    } else if (r.err == CK_ERR_OUTCOME_UNKNOWN) {
-        printf("          the request was sent but no answer came back: repeat it with key %s\n", rec->key);
+    } else if (r.applied == CK_APPLIED_MAYBE) {
+        printf("          the request may have been applied: repeat it with key %s\n", rec->key);
     }
     return failed;
 }

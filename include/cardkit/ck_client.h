@@ -15,8 +15,9 @@
  *    CK_ERR_BUFFER_TOO_SMALL and nothing is sent;
  *  - runs within one overall deadline (ck_client_config::timeout_ms) that
  *    covers connect, TLS handshake, send, receive and every retry;
- *  - reports how far the request got (ck_result::progress), so a kiosk knows
- *    whether the operation may have been applied;
+ *  - says whether the operation may have been applied (ck_result::applied:
+ *    NO, YES or MAYBE, from the one failure-model table) and how far the
+ *    request got (ck_result::progress);
  *  - wipes the work buffer and tokens before it returns (they held the API
  *    key, the token and cardholder data).
  * Calls block until the answer, the deadline, or an error.
@@ -63,11 +64,23 @@ typedef enum ck_progress {
     CK_PROGRESS_ANSWERED = 2  /**< The server answered (any status). */
 } ck_progress;
 
+/**
+ * @brief Whether the operation may have been applied: the one verdict a
+ * kiosk acts on after any call (retry, reconcile, keep or erase a v1 key).
+ * docs/failure-model.md gives the table it comes from.
+ */
+typedef enum ck_applied {
+    CK_APPLIED_NO = 0,   /**< Certainly not applied: nothing left the device, or the server refused it in an answer that settles it. Safe to send again. */
+    CK_APPLIED_YES = 1,  /**< Applied: a 2xx answer that settles it. */
+    CK_APPLIED_MAYBE = 2 /**< May have been applied: bytes of an attempt may have left and no answer settled it. Always with CK_ERR_OUTCOME_UNKNOWN: reconcile before sending again. */
+} ck_applied;
+
 /** @brief What a call reports. Filled by every API call, success or not. */
 typedef struct ck_result {
     ck_err err;           /**< The call's outcome (also its return value). */
     ck_err cause;         /**< The underlying error (e.g. CK_ERR_TIMEOUT under CK_ERR_OUTCOME_UNKNOWN); CK_OK on success. */
-    ck_progress progress; /**< How far the request got over the whole call: SENT when any attempt was sent and no later attempt was answered. */
+    ck_applied applied;   /**< Whether the operation may have been applied. MAYBE exactly when err is CK_ERR_OUTCOME_UNKNOWN. */
+    ck_progress progress; /**< How far the request got: NOT_SENT when no byte of any attempt left the device, ANSWERED when the last attempt got a complete answer, else SENT. Says nothing on its own about `applied`. */
     uint16_t http_status; /**< HTTP status of the answer, 0 when none. */
     uint8_t attempts;     /**< Attempts made (1 when no retry). */
     const char *field;    /**< For CK_ERR_INVALID_ARG: the field at fault (a static string), else NULL. */

@@ -3,9 +3,9 @@
  * @brief The one error type of cardkit.
  *
  * Every cardkit function returns a ::ck_err. CK_OK is zero; every error is
- * non-zero and has a readable name from ck_strerror(). README.md, section
- * "Failure model", says for each error whether the request may have been
- * applied and what a kiosk should do.
+ * non-zero and has a readable name from ck_strerror(). docs/failure-model.md
+ * says for each answer whether the request may have been applied
+ * (ck_result::applied) and what a kiosk should do.
  */
 #ifndef CK_ERR_H
 #define CK_ERR_H
@@ -61,7 +61,7 @@ typedef enum ck_err {
     CK_ERR_HTTP_STATUS = 51,       /**< A status cardkit does not expect (1xx after the head, 3xx, other 2xx). */
 
     /* The one that matters for money. */
-    CK_ERR_OUTCOME_UNKNOWN = 60    /**< The request was sent but no complete answer came back: it may have been applied. */
+    CK_ERR_OUTCOME_UNKNOWN = 60    /**< Bytes of the request may have left and no answer settled the outcome: it may have been applied (ck_result::applied is CK_APPLIED_MAYBE; ck_result::cause says what the last attempt met). */
 } ck_err;
 
 /**

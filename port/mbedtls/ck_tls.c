@@ -129,6 +129,9 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
     if (len > (size_t)INT_MAX) {
         len = (size_t)INT_MAX;
     }
+    /* After the handshake a record is only written once mbedTLS has taken
+     * the application's bytes: from here they may reach the server. */
+    tls->out_held = tls->open;
     ck_err e = tls->inner->send(tls->inner->ctx, buf, len, &sent, budget_left(tls));
     if (e == CK_OK && sent > 0u && sent <= len) {
         return (int)sent;
@@ -350,8 +353,8 @@ static ck_err io_error(const ck_tls *tls, bool for_send)
 
 /**
  * @brief ck_transport::close for TLS: a close_notify if the session is up
- * (without waiting), then the inner close. Safe to call twice. Does not
- * block.
+ * and no record of application data is held (without waiting), then the
+ * inner close. Safe to call twice. Does not block.
  * @param ctx The ::ck_tls.
  */
 static void tls_close(void *ctx)
@@ -360,12 +363,15 @@ static void tls_close(void *ctx)
     if (tls == NULL || tls->inner == NULL) {
         return;
     }
-    if (tls->open) {
-        tls->open = false;
+    if (tls->open && !tls->out_held) {
         budget_start(tls, 0u);
         tls->inner_err = CK_OK;
         (void)mbedtls_ssl_close_notify(&tls->ssl);
     }
+    /* With a record held, close_notify would first flush it: a request the
+     * caller was already told about would still go out. Drop instead. */
+    tls->open = false;
+    tls->out_held = false;
     tls->inner->close(tls->inner->ctx);
 }
 
@@ -464,12 +470,15 @@ static ck_err tls_connect(void *ctx, const char *host, uint16_t port, uint32_t t
 }
 
 /**
- * @brief ck_transport::send for TLS: mbedtls_ssl_write. After
- * CK_ERR_WOULD_BLOCK the caller sends the same bytes again (mbedTLS may
- * have taken them into a record already).
- * @return CK_OK with *out_sent > 0, CK_ERR_WOULD_BLOCK, CK_ERR_TRANSPORT,
- *         CK_ERR_TIMEOUT (from the inner transport), CK_ERR_TLS,
- *         CK_ERR_INVALID_ARG. Blocks up to @p timeout_ms.
+ * @brief ck_transport::send for TLS: mbedtls_ssl_write. Once mbedTLS has
+ * taken the bytes into a record they may reach the server, so a write that
+ * then fails or runs out of time reports them in *out_sent with its error
+ * (CK_ERR_TIMEOUT instead of CK_ERR_WOULD_BLOCK), and tls_close() drops the
+ * connection instead of flushing the record with a close_notify.
+ * @return CK_OK with *out_sent > 0; CK_ERR_WOULD_BLOCK (nothing taken);
+ *         CK_ERR_TRANSPORT, CK_ERR_TIMEOUT, CK_ERR_TLS, each with
+ *         *out_sent > 0 when a record was held; CK_ERR_INVALID_ARG.
+ *         Blocks up to @p timeout_ms.
  */
 static ck_err tls_send(void *ctx, const uint8_t *buf, size_t len, size_t *out_sent,
                        uint32_t timeout_ms)
@@ -488,16 +497,19 @@ static ck_err tls_send(void *ctx, const uint8_t *buf, size_t len, size_t *out_se
         len = (size_t)INT_MAX;
     }
     budget_start(tls, timeout_ms);
+    ck_err e;
     for (;;) {
         tls->inner_err = CK_OK;
         int ret = mbedtls_ssl_write(&tls->ssl, buf, len);
         if (ret > 0) {
+            tls->out_held = false;
             *out_sent = (size_t)ret;
             return CK_OK;
         }
         if (ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ) {
             if (budget_spent(tls)) {
-                return CK_ERR_WOULD_BLOCK;
+                e = CK_ERR_WOULD_BLOCK;
+                break;
             }
             continue;
         }
@@ -507,8 +519,15 @@ static ck_err tls_send(void *ctx, const uint8_t *buf, size_t len, size_t *out_se
             continue;
         }
 #endif
-        return io_error(tls, true);
+        e = io_error(tls, true);
+        break;
     }
+    if (tls->out_held) {
+        int room = mbedtls_ssl_get_max_out_record_payload(&tls->ssl);
+        *out_sent = room > 0 && (size_t)room < len ? (size_t)room : len;
+        return e == CK_ERR_WOULD_BLOCK ? CK_ERR_TIMEOUT : e;
+    }
+    return e;
 }
 
 /**

@@ -80,6 +80,7 @@ typedef struct ck_tls {
     bool have_session;
     bool open;
     bool pin_failed;
+    bool out_held;            /* mbedTLS took application data into a record not yet delivered whole */
     const ck_transport *inner;
     const ck_platform *platform;
     const uint8_t *pin_sha256;

@@ -99,7 +99,7 @@ expect_exit 1 "v1 kiosk: a card enrolled already stops the flow (409)" kiosk_v1 
   --card-id card-taken --journal "$T_TMP/taken.journal"
 expect_in out 'result   CK_ERR_CONFLICT  HTTP 409' "step 1 reports the 409"
 expect_in out 'server said: code 409, message "card already enrolled for 3DS"' "with the server's code and message"
-expect_in out 'journal  record removed \(answer seen\)' "an answer, even an error, settles the journal record"
+expect_in out 'journal  record removed \(outcome settled\)' "a refusal the API documents settles the journal record"
 if [ -e "$T_TMP/taken.journal" ]; then not_ok "the journal still holds a record"; else ok "the journal is empty"; fi
 expect_exit 1 "v1 kiosk: wrong API key" env CK_API_KEY=wrong "$KIOSK_V1" \
   --base-url "https://localhost:$MOCK_PORT" --ca-file "$CERTS/ca.pem"

@@ -441,7 +441,137 @@ static void test_delay_past_deadline_is_outcome_unknown(void **state)
     assert_int_equal(mock_counter("requests"), 1);
 }
 
-/** 503 with Retry-After (not applied), then the answer: two attempts, one card. */
+/*
+ * A TCP transport that, once armed, lets @c let_through bytes out and then
+ * stalls every send (WOULD_BLOCK for the whole timeout, as a socket whose
+ * send buffer stays full) until @c until_ms; after that it is writable
+ * again, as a real socket would be once the peer reads.
+ */
+typedef struct stall_tcp {
+    const ck_transport *inner;
+    bool armed;
+    size_t let_through;
+    size_t passed;
+    uint32_t until_ms;
+} stall_tcp;
+
+static stall_tcp g_stall;
+
+static ck_err stall_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    stall_tcp *s = (stall_tcp *)ctx;
+    return s->inner->connect(s->inner->ctx, host, port, timeout_ms);
+}
+
+static ck_err stall_send(void *ctx, const uint8_t *buf, size_t len, size_t *out_sent, uint32_t timeout_ms)
+{
+    stall_tcp *s = (stall_tcp *)ctx;
+    uint32_t now = now_ms();
+
+    *out_sent = 0;
+    if (s->armed && s->passed < s->let_through) {
+        size_t n = len < s->let_through - s->passed ? len : s->let_through - s->passed;
+        ck_err e = s->inner->send(s->inner->ctx, buf, n, out_sent, timeout_ms);
+        s->passed += *out_sent;
+        return e;
+    }
+    if (s->armed && (int32_t)(s->until_ms - now) > 0) {
+        uint32_t wait = s->until_ms - now < timeout_ms ? s->until_ms - now : timeout_ms;
+        g_cli.pf.sleep_ms(g_cli.pf.ctx, wait);
+        return CK_ERR_WOULD_BLOCK;
+    }
+    return s->inner->send(s->inner->ctx, buf, len, out_sent, timeout_ms);
+}
+
+static ck_err stall_recv(void *ctx, uint8_t *buf, size_t cap, size_t *out_received, uint32_t timeout_ms)
+{
+    stall_tcp *s = (stall_tcp *)ctx;
+    return s->inner->recv(s->inner->ctx, buf, cap, out_received, timeout_ms);
+}
+
+static void stall_close(void *ctx)
+{
+    stall_tcp *s = (stall_tcp *)ctx;
+    s->inner->close(s->inner->ctx);
+}
+
+/**
+ * The socket stops taking bytes after TLS has taken the request into a
+ * record (with 0 and with 37 bytes of it out): the call ends at its
+ * deadline as "may have been applied", never "not sent", and closing the
+ * connection drops the held record instead of flushing it with a
+ * close_notify once the socket is writable again: the server never sees a
+ * request the kiosk was told about.
+ */
+static void test_send_stalled_with_record_held(void **state)
+{
+    static const size_t let_through[] = {0u, 37u};
+    static ck_transport stall_t;
+    ck_tls_config tc;
+    ck_client_config cfg;
+    char ca_path[96];
+    static char url[96];
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof let_through / sizeof let_through[0]; i++) {
+        ck_result res;
+        ck_card_apply_resp card;
+
+        mock_start("server", (char *)NULL);
+        /* client_start(), with the stalling transport between TLS and TCP */
+        snprintf(ca_path, sizeof ca_path, "%s/ca.pem", g_dir);
+        snprintf(url, sizeof url, "https://localhost:%u/card/issuance", (unsigned)g_port);
+        ck_posix_tcp_transport(&g_cli.tcp, &g_cli.tcp_t);
+        memset(&g_stall, 0, sizeof g_stall);
+        g_stall.inner = &g_cli.tcp_t;
+        stall_t = g_cli.tcp_t;
+        stall_t.ctx = &g_stall;
+        stall_t.connect = stall_connect;
+        stall_t.send = stall_send;
+        stall_t.recv = stall_recv;
+        stall_t.close = stall_close;
+        memset(&tc, 0, sizeof tc);
+        tc.ca_file = ca_path;
+        tc.platform = &g_cli.pf;
+        assert_int_equal(ck_tls_init(&g_cli.tls, &tc, &stall_t), CK_OK);
+        g_cli.tls_ready = true;
+        ck_tls_transport(&g_cli.tls, &g_cli.t);
+        memset(&g_cli.g, CANARY, sizeof g_cli.g);
+        ck_client_config_init(&cfg);
+        cfg.base_url = url;
+        cfg.api_key = g_api_key;
+        cfg.access_token = g_token;
+        cfg.transport = &g_cli.t;
+        cfg.platform = &g_cli.pf;
+        cfg.timeout_ms = 1500;
+        cfg.log = hook;
+        cfg.log_ctx = &g_cli;
+        ck_client_config_set_buffers(&cfg, &g_cli.g.b);
+        assert_int_equal(ck_client_init(&g_cli.client, &cfg, NULL), CK_OK);
+
+        /* A first apply opens the session; the second reuses it and stalls. */
+        assert_int_equal(apply(&res, &card), CK_OK);
+        g_stall.armed = true;
+        g_stall.let_through = let_through[i];
+        g_stall.until_ms = now_ms() + cfg.timeout_ms;
+        assert_int_equal(apply(&res, &card), CK_ERR_OUTCOME_UNKNOWN);
+        assert_int_equal(res.applied, CK_APPLIED_MAYBE);
+        assert_int_equal(res.cause, CK_ERR_TIMEOUT);
+        assert_int_equal(res.progress, CK_PROGRESS_SENT);
+        assert_int_equal(res.attempts, 1);
+        assert_true(now_ms() - g_stall.until_ms < 1000u); /* the deadline ended it, and the close did not wait */
+        assert_int_equal(g_stall.passed, let_through[i]);
+        client_stop();
+        /* Give a flushed request time to arrive: it must not. */
+        g_cli.pf.sleep_ms(g_cli.pf.ctx, 300);
+        assert_int_equal(mock_counter("requests"), 1);
+        assert_int_equal(mock_counter("cards_issued"), 1);
+        mock_stop();
+    }
+}
+
+/** 503 with Retry-After settles "not applied", but an apply is not sent again on it. */
 static void test_503_retry_after_over_tls(void **state)
 {
     ck_result res;
@@ -450,14 +580,18 @@ static void test_503_retry_after_over_tls(void **state)
 
     mock_start("server", "--fail-first", "1", "--fail-status", "503", "--retry-after", "1", (char *)NULL);
     client_start(g_port, "ca", 10000);
-    assert_int_equal(apply(&res, &card), CK_OK);
-    assert_int_equal(res.attempts, 2);
-    assert_true(res.elapsed_ms >= 1000u);
-    assert_int_equal(mock_counter("cards_issued"), 1);
+    assert_int_equal(apply(&res, &card), CK_ERR_HTTP_5XX);
+    assert_int_equal(res.applied, CK_APPLIED_NO);
+    assert_int_equal(res.attempts, 1);
+    assert_int_equal(mock_counter("cards_issued"), 0);
     assert_int_equal(mock_counter("failed_injected"), 1);
+    /* The kiosk decides to try again: one card. */
+    assert_int_equal(apply(&res, &card), CK_OK);
+    assert_int_equal(res.applied, CK_APPLIED_YES);
+    assert_int_equal(mock_counter("cards_issued"), 1);
 }
 
-/** 500 is not retried; 429 is, until the attempts run out. */
+/** 500 is not retried and settles nothing; 429 is retried, until the attempts run out. */
 static void test_500_final_and_429_exhausted(void **state)
 {
     ck_result res;
@@ -466,7 +600,9 @@ static void test_500_final_and_429_exhausted(void **state)
 
     mock_start("server", "--fail-first", "10", "--fail-status", "500", (char *)NULL);
     client_start(g_port, "ca", 10000);
-    assert_int_equal(apply(&res, &card), CK_ERR_HTTP_5XX);
+    assert_int_equal(apply(&res, &card), CK_ERR_OUTCOME_UNKNOWN);
+    assert_int_equal(res.cause, CK_ERR_HTTP_5XX);
+    assert_int_equal(res.applied, CK_APPLIED_MAYBE);
     assert_int_equal(res.http_status, 500);
     assert_int_equal(res.attempts, 1);
     assert_int_equal(res.progress, CK_PROGRESS_ANSWERED);
@@ -476,6 +612,7 @@ static void test_500_final_and_429_exhausted(void **state)
     mock_start("server", "--fail-first", "10", "--fail-status", "429", (char *)NULL);
     client_start(g_port, "ca", 10000);
     assert_int_equal(apply(&res, &card), CK_ERR_RATE_LIMITED);
+    assert_int_equal(res.applied, CK_APPLIED_NO);
     assert_int_equal(res.attempts, CK_DEFAULT_MAX_ATTEMPTS);
     assert_int_equal(mock_counter("cards_issued"), 0);
     assert_int_equal(mock_counter("failed_injected"), CK_DEFAULT_MAX_ATTEMPTS);
@@ -650,6 +787,7 @@ int main(void)
         cmocka_unit_test_teardown(test_framings_over_tls, teardown),
         cmocka_unit_test_teardown(test_drop_after_request_is_outcome_unknown, teardown),
         cmocka_unit_test_teardown(test_delay_past_deadline_is_outcome_unknown, teardown),
+        cmocka_unit_test_teardown(test_send_stalled_with_record_held, teardown),
         cmocka_unit_test_teardown(test_503_retry_after_over_tls, teardown),
         cmocka_unit_test_teardown(test_500_final_and_429_exhausted, teardown),
         cmocka_unit_test_teardown(test_close_after_response, teardown),

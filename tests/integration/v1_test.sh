@@ -140,8 +140,8 @@ mapfile -t K_IDS < <(ids_for card-key-reuse)
 expect_exit 0 "enroll with key K" ck1 "$MAIN" v1 3ds enroll "${K_IDS[@]}" --otp SMS --request-id reuse-key-K
 expect_exit 0 "the same call with key K again: the stored answer" ck1 "$MAIN" v1 3ds enroll "${K_IDS[@]}" --otp SMS --request-id reuse-key-K
 expect_in out '"request_id":"reuse-key-K"' "prints the key"
-expect_exit 7 "key K for another request: 422" ck1 "$MAIN" v1 3ds update "${K_IDS[@]}" --otp EMAIL --request-id reuse-key-K
-expect_in err 'CK_ERR_HTTP_4XX .*: HTTP 422: server said "x-request-id already used for a different request"' "names the reuse"
+expect_exit 10 "key K for another request: 422 (not a refusal the API documents)" ck1 "$MAIN" v1 3ds update "${K_IDS[@]}" --otp EMAIL --request-id reuse-key-K
+expect_in err 'CK_ERR_OUTCOME_UNKNOWN .*cause: CK_ERR_HTTP_4XX.*: HTTP 422: server said "x-request-id already used for a different request"' "names the reuse"
 state=$(mock_state "$MAIN")
 expect_eq "$(state_field "$state" v1_enrollments)" 3 "key K was applied once"
 expect_eq "$(state_field "$state" v1_dedup_hits)" 1 "and answered once from the key table"

@@ -30,6 +30,17 @@
 #define CK_CONNECT_STALL(ms) {CK_LB_CONNECT_STALL, NULL, 0u, 0u, (ms), CK_OK}
 #define CK_SEND_FAIL(after, e) {CK_LB_SEND_FAIL, NULL, (after), 0u, 0u, (e)}
 
+/**
+ * @brief Assert (cmocka) that @p res says "may have been applied" because
+ * of @p why: CK_ERR_OUTCOME_UNKNOWN, CK_APPLIED_MAYBE, cause @p why.
+ */
+#define CK_ASSERT_MAYBE(res, why)                               \
+    do {                                                        \
+        assert_int_equal((res).err, CK_ERR_OUTCOME_UNKNOWN);    \
+        assert_int_equal((res).applied, CK_APPLIED_MAYBE);      \
+        assert_int_equal((res).cause, (why));                   \
+    } while (0)
+
 /** @brief Buffers with guard bytes on both sides. */
 typedef struct ck_fix_guarded {
     uint8_t pre[CK_FIX_CANARY_LEN];

@@ -28,7 +28,7 @@ enum ckctl_exit {
     CKCTL_EXIT_CLIENT_ERROR = 7,     /**< any other 4xx (400, 429, ...) */
     CKCTL_EXIT_SERVER_ERROR = 8,     /**< 5xx */
     CKCTL_EXIT_NOT_SENT = 9,         /**< transport or TLS failure before the request was sent */
-    CKCTL_EXIT_OUTCOME_UNKNOWN = 10, /**< sent, no complete answer: it may have been applied */
+    CKCTL_EXIT_OUTCOME_UNKNOWN = 10, /**< it may have been applied (ck_result::applied is MAYBE) */
     CKCTL_EXIT_BAD_RESPONSE = 11     /**< malformed, unexpected or oversized response */
 };
 
@@ -220,28 +220,13 @@ void ckctl_print_setup_failure(FILE *err, const ckctl_command *cmd, ck_err e, co
 
 /* ckctl_log.c ------------------------------------------------------------- */
 
-/**
- * @brief What the log hook saw of one call. ck_result::progress describes
- * the last attempt only; this notes whether an earlier attempt began to
- * send and got no answer, so that a v1 call whose resend then failed to
- * connect is not reported as "nothing was sent".
- */
+/** @brief The log hook's state. */
 typedef struct ckctl_log_state {
     FILE *out;           /**< -v: where to log; NULL: log nothing */
-    bool requested;      /**< the current attempt began to send */
-    bool answered;       /**< the current attempt got a status line */
-    bool maybe_sent;     /**< an earlier attempt began to send and got no answer */
 } ckctl_log_state;
 
 /** @brief The log hook: @p ctx is a ::ckctl_log_state; prints when its out is set (-v). */
 void ckctl_log(void *ctx, const ck_log_event *event);
-
-/**
- * @brief For a resend-safe (v1) call: when @p res says nothing was sent but
- * @p st saw an earlier attempt that may have been sent, make it
- * CK_ERR_OUTCOME_UNKNOWN (cause: the last error) with progress SENT.
- */
-void ckctl_log_adjust(const ckctl_log_state *st, ck_result *res);
 
 /* ckctl_commands.c -------------------------------------------------------- */
 

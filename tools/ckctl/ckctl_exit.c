@@ -71,7 +71,7 @@ static const ckctl_err_row ckctl_err_rows[] = {
     {CK_ERR_HTTP_5XX, X_5XX, X_5XX, "the server failed"},
     {CK_ERR_HTTP_STATUS, X_BAD, X_BAD, "the server answered with an unexpected status"},
     {CK_ERR_OUTCOME_UNKNOWN, X_LOST, X_LOST,
-     "the request was sent but no complete answer came back: it may have been applied"},
+     "the request may have been applied and no answer settled it"},
 };
 
 /** @brief The row of @p err, or NULL. */

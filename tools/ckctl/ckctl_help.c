@@ -118,13 +118,14 @@ static void ckctl_print_contract(FILE *out)
           "   2  usage or invalid input, or missing credentials: nothing was sent\n"
           "   3  401 unauthorized      4  403 forbidden      5  404 not found\n"
           "   6  409 conflict (e.g. already enrolled)\n"
-          "   7  any other 4xx (400 bad request, 429 rate limited, ...)\n"
-          "   8  5xx server error\n"
+          "   7  400 bad request, 429 rate limited (not applied)\n"
+          "   8  503 with Retry-After: busy, not applied\n"
           "   9  connection, TLS or certificate failure before the request was sent\n"
-          "  10  outcome unknown: sent, but no complete answer (timeout, connection lost);\n"
-          "      the operation may have been applied: check before you repeat it (v1:\n"
-          "      repeat it with the same --request-id; the issuer applies it once)\n"
-          "  11  malformed, unexpected or oversized response\n",
+          "  10  outcome unknown: the operation may have been applied (a lost answer,\n"
+          "      500/502/504, an answer that cannot be read, ...): check before you\n"
+          "      repeat it (v1: repeat it with the same --request-id; the issuer\n"
+          "      applies it once)\n"
+          "  11  malformed, unexpected or oversized answer to a read (v1 get)\n",
           out);
 }
 

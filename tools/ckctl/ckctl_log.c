@@ -3,36 +3,10 @@
  * @brief The log hook: with -v, request lines, statuses, timing and retries
  * on stderr. It prints only what a ::ck_log_event carries, which by design
  * is never a header value, a body, a key, a token or cardholder data.
- *
- * It also notes, with or without -v, whether an attempt began to send and
- * ended without an answer before a resend (see ckctl_log_adjust()).
  */
 #include <stdio.h>
 
 #include "ckctl.h"
-
-/** @brief Note what the attempts did. */
-static void ckctl_log_track(ckctl_log_state *st, const ck_log_event *ev)
-{
-    switch (ev->kind) {
-    case CK_LOG_REQUEST:
-        st->requested = true;
-        st->answered = false;
-        break;
-    case CK_LOG_RESPONSE:
-        st->answered = true;
-        break;
-    case CK_LOG_RETRY:
-        if (st->requested && !st->answered) {
-            st->maybe_sent = true;
-        }
-        st->requested = false;
-        st->answered = false;
-        break;
-    default:
-        break;
-    }
-}
 
 void ckctl_log(void *ctx, const ck_log_event *ev)
 {
@@ -42,7 +16,6 @@ void ckctl_log(void *ctx, const ck_log_event *ev)
     const char *host = ev->host != NULL ? ev->host : "?";
     const char *path = ev->path != NULL ? ev->path : "?";
 
-    ckctl_log_track(st, ev);
     if (out == NULL) {
         return;
     }
@@ -73,15 +46,4 @@ void ckctl_log(void *ctx, const ck_log_event *ev)
     default:
         break;
     }
-}
-
-void ckctl_log_adjust(const ckctl_log_state *st, ck_result *res)
-{
-    if (res->err == CK_OK || res->err == CK_ERR_OUTCOME_UNKNOWN || res->err == CK_ERR_INVALID_ARG ||
-        res->progress != CK_PROGRESS_NOT_SENT || !st->maybe_sent) {
-        return;
-    }
-    res->cause = res->err;
-    res->err = CK_ERR_OUTCOME_UNKNOWN;
-    res->progress = CK_PROGRESS_SENT;
 }

@@ -61,11 +61,6 @@ static int ckctl_call(ckctl_session *s, const ckctl_args *args)
     ck_result res;
 
     (void)ckctl_run(args, &s->client, &outcome, &res);
-    if (CKCTL_IS_V1(args->command)) {
-        /* A resend that failed to connect does not undo an earlier attempt
-         * that may have been applied. */
-        ckctl_log_adjust(&s->log, &res);
-    }
     if (res.err != CK_OK) {
         ckctl_print_failure(stderr, args->command, &res,
                             CKCTL_IS_V1(args->command) ? outcome.v1.request_id : NULL);
