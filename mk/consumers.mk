@@ -24,7 +24,8 @@ CONSUMERS_UNLISTED    = $(filter-out $(LIB_SRCS) $(LOOPBACK_SRCS) $(PORT_POSIX_S
 
 .PHONY: consumers-test
 
-$(CONSUMERS_DEPS_STAMP): scripts/deps.sh
+# After qemu-deps (host and cross, mk/qemu.mk): one apt-get at a time.
+$(CONSUMERS_DEPS_STAMP): scripts/deps.sh | qemu-deps
 	@scripts/deps.sh host cross cmake
 	@mkdir -p $(@D) && touch $@
 
