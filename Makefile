@@ -22,11 +22,16 @@ CPPFLAGS += -Iinclude
 CFLAGS   += $(CSTD) $(OPT) $(SAN)
 LDFLAGS  += $(SAN)
 
-LIB_SRCS  := $(sort $(wildcard lib/*.c))
+# Source lists: cardkit.cmake, shared with CMakeLists.txt (one edit per new file).
+# $(call ck_sources,NAME): the paths of its `set(NAME` block.
+CK_SOURCES_AWK := $$1 == ")" { f = 0 } f { print $$1 } $$1 == "set(" n { f = 1 }
+ck_sources = $(shell awk -v n=$(1) '$(CK_SOURCES_AWK)' cardkit.cmake)
+
+LIB_SRCS  := $(call ck_sources,CARDKIT_LIB_SOURCES)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libcardkit.a
 
-LOOPBACK_SRCS := port/loopback/ck_loopback.c
+LOOPBACK_SRCS := $(call ck_sources,CARDKIT_LOOPBACK_SOURCES)
 LOOPBACK_OBJS := $(LOOPBACK_SRCS:%.c=$(BUILD)/%.o)
 
 TEST_SRCS    := $(sort $(wildcard tests/test_*.c))

@@ -14,11 +14,11 @@
 MBEDTLS3     ?= 1
 MBEDTLS_LIBS ?= -lmbedtls -lmbedx509 -lmbedcrypto
 
-PORT_POSIX_SRCS := port/posix/ck_posix.c
+PORT_POSIX_SRCS := $(call ck_sources,CARDKIT_POSIX_SOURCES)
 PORT_POSIX_OBJS := $(PORT_POSIX_SRCS:%.c=$(BUILD)/%.o)
 PORT_POSIX_LIB  := $(BUILD)/libcardkit-posix.a
 
-PORT_TLS_SRCS := port/mbedtls/ck_tls.c
+PORT_TLS_SRCS := $(call ck_sources,CARDKIT_MBEDTLS_SOURCES)
 PORT_TLS_OBJS := $(PORT_TLS_SRCS:%.c=$(BUILD)/%.o)
 PORT_TLS_LIB  := $(BUILD)/libcardkit-mbedtls.a
 

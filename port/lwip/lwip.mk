@@ -16,7 +16,7 @@ LWIP_HOST_CPPFLAGS := -isystem $(LWIP_INC)
 # The board's lwipopts.h and arch/ come first; lwIP's own headers after.
 LWIP_CROSS_CPPFLAGS := -I$(BOARD_DIR)/lwip -isystem $(LWIP_INC)
 
-PORT_LWIP_SRCS  := port/lwip/ck_lwip.c
+PORT_LWIP_SRCS  := $(call ck_sources,CARDKIT_LWIP_SOURCES)
 PORT_LWIP_OBJS  := $(PORT_LWIP_SRCS:%.c=$(BUILD)/lwip/%.o)
 PORT_LWIP_LIB   := $(BUILD)/libcardkit-lwip.a
 LWIP_CROSS_OBJS := $(PORT_LWIP_SRCS:%.c=$(QEMU_DIR)/lwip/%.o)
