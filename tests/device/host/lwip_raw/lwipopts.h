@@ -55,6 +55,8 @@
 #define TCP_SND_BUF (4 * TCP_MSS)
 #define TCP_SND_QUEUELEN 16
 #define LWIP_WND_SCALE 0
+/* The test's server rebinds its port while older connections sit in TIME_WAIT. */
+#define SO_REUSE 1
 
 /* Statistics: the test checks that pools are back to empty. */
 #define LWIP_STATS 1
