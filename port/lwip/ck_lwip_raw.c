@@ -127,12 +127,9 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         }
         return ERR_OK;
     }
+    (void)err; /* always ERR_OK for a recv callback in lwIP 2.1 */
     if (p == NULL) {
         tcp->fin = true;
-        return ERR_OK;
-    }
-    if (err != ERR_OK) {
-        (void)pbuf_free(p);
         return ERR_OK;
     }
     if (tcp->rx == NULL) {
