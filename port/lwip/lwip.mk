@@ -65,19 +65,21 @@ lwip-test: $(LWIP_TEST) $(LWIP_CROSS_OBJS)
 test: lwip-test
 
 # --- the raw-API port (NO_SYS = 1) --------------------------------------------
-LWIP_SRC_DIR    := third_party/lwip-2.1.3/src
-LWIP_SRC_STAMP  := $(LWIP_SRC_DIR)/core/tcp.c
+# (names of their own: mk/qemu_net.mk's lwIP build has its LWIP_SRC_* and
+# its rule for core/tcp.c)
+LWIP_RAW_SRC_DIR   := third_party/lwip-2.1.3/src
+LWIP_RAW_SRC_STAMP := $(LWIP_RAW_SRC_DIR)/include/lwip/init.h
 # The test's lwipopts.h and arch/cc.h (glibc and newlib alike). A board's own
 # NO_SYS = 1 options folder may be named for the cross compile instead.
 LWIP_RAW_OPTS       := tests/device/host/lwip_raw
 LWIP_RAW_CROSS_OPTS ?= $(LWIP_RAW_OPTS)
-LWIP_RAW_CPPFLAGS   := -I$(LWIP_RAW_OPTS) -isystem $(LWIP_SRC_DIR)/include
+LWIP_RAW_CPPFLAGS   := -I$(LWIP_RAW_OPTS) -isystem $(LWIP_RAW_SRC_DIR)/include
 LWIP_RAW_DIR        := $(BUILD)/lwip-raw
 # lwIP's core as the test's options need it: IPv4, TCP, UDP (DNS), loopback.
-LWIP_RAW_CORE_SRCS := $(addprefix $(LWIP_SRC_DIR)/core/,init.c def.c dns.c inet_chksum.c ip.c \
+LWIP_RAW_CORE_SRCS := $(addprefix $(LWIP_RAW_SRC_DIR)/core/,init.c def.c dns.c inet_chksum.c ip.c \
                         mem.c memp.c netif.c pbuf.c stats.c sys.c tcp.c tcp_in.c tcp_out.c \
                         timeouts.c udp.c ipv4/icmp.c ipv4/ip4.c ipv4/ip4_addr.c ipv4/ip4_frag.c)
-LWIP_RAW_CORE_OBJS := $(LWIP_RAW_CORE_SRCS:$(LWIP_SRC_DIR)/%.c=$(LWIP_RAW_DIR)/lwip/%.o)
+LWIP_RAW_CORE_OBJS := $(LWIP_RAW_CORE_SRCS:$(LWIP_RAW_SRC_DIR)/%.c=$(LWIP_RAW_DIR)/lwip/%.o)
 PORT_LWIP_RAW_OBJS := $(LWIP_RAW_DIR)/port/lwip/ck_lwip_raw.o
 PORT_LWIP_RAW_LIB  := $(BUILD)/libcardkit-lwip-raw.a
 LWIP_RAW_CROSS_OBJS := $(QEMU_DIR)/lwip-raw/port/lwip/ck_lwip_raw.o
@@ -85,7 +87,7 @@ LWIP_RAW_TEST      := $(LWIP_RAW_DIR)/test_lwip_raw
 LWIP_RAW_TEST_OBJ  := $(LWIP_RAW_DIR)/tests/device/host/test_lwip_raw.o
 VALGRIND           ?= valgrind
 
-$(LWIP_SRC_STAMP):
+$(LWIP_RAW_SRC_STAMP):
 	@scripts/lwip_src.sh
 
 # -MMD leaves out what lwIP's (system) headers include: the options, by hand.
@@ -95,7 +97,7 @@ $(LWIP_RAW_CROSS_OBJS): $(wildcard $(LWIP_RAW_CROSS_OPTS)/lwipopts.h $(LWIP_RAW_
 
 lwip-raw: $(PORT_LWIP_RAW_LIB)
 
-$(LWIP_RAW_DIR)/port/lwip/%.o: port/lwip/%.c | $(LWIP_SRC_STAMP) $(DEPS_STAMP)
+$(LWIP_RAW_DIR)/port/lwip/%.o: port/lwip/%.c | $(LWIP_RAW_SRC_STAMP) $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LWIP_RAW_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
@@ -104,11 +106,11 @@ $(PORT_LWIP_RAW_LIB): $(PORT_LWIP_RAW_OBJS)
 	$(AR) rcs $@ $^
 
 # lwIP itself: its own code, not held to cardkit's warnings.
-$(LWIP_RAW_DIR)/lwip/%.o: $(LWIP_SRC_DIR)/%.c | $(LWIP_SRC_STAMP)
+$(LWIP_RAW_DIR)/lwip/%.o: $(LWIP_RAW_SRC_DIR)/%.c | $(LWIP_RAW_SRC_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LWIP_RAW_CPPFLAGS) $(CFLAGS) -w -MMD -MP -c $< -o $@
 
-$(LWIP_RAW_TEST_OBJ): tests/device/host/test_lwip_raw.c | $(LWIP_SRC_STAMP) $(DEPS_STAMP)
+$(LWIP_RAW_TEST_OBJ): tests/device/host/test_lwip_raw.c | $(LWIP_RAW_SRC_STAMP) $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LWIP_RAW_CPPFLAGS) $(CPPFLAGS) -Iport/lwip $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
@@ -116,9 +118,9 @@ $(LWIP_RAW_TEST): $(LWIP_RAW_TEST_OBJ) $(PORT_LWIP_RAW_LIB) $(LIB) $(LWIP_RAW_CO
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 lwip-raw-cross: $(LWIP_RAW_CROSS_OBJS)
-$(QEMU_DIR)/lwip-raw/port/lwip/%.o: port/lwip/%.c | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
+$(QEMU_DIR)/lwip-raw/port/lwip/%.o: port/lwip/%.c | $(LWIP_RAW_SRC_STAMP) $(CROSS_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(QEMU_CC) -I$(LWIP_RAW_CROSS_OPTS) -isystem $(LWIP_SRC_DIR)/include -Iinclude -std=c99 -Os \
+	$(QEMU_CC) -I$(LWIP_RAW_CROSS_OPTS) -isystem $(LWIP_RAW_SRC_DIR)/include -Iinclude -std=c99 -Os \
 	  $(BOARD_ARCH) $(LIB_WARN) -MMD -MP -c $< -o $@
 
 # Under valgrind when there is one: a callback reaching freed state fails.
