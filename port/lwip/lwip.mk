@@ -20,6 +20,8 @@
 #                        test's options (tests/device/host/lwip_raw), a scripted
 #                        raw-API server on its loopback interface, a fake clock;
 #                        run under valgrind when it is installed. Part of `make test`
+#   make lwip-raw-asan   the same test built by clang with ASan + UBSan in
+#                        $(BUILD)/asan-raw, and run (not part of `make test`)
 
 LWIP_INC          ?= /usr/include/lwip
 LWIP_LIBS         ?= -llwip -lpthread
@@ -34,7 +36,7 @@ LWIP_CROSS_OBJS := $(PORT_LWIP_SRCS:%.c=$(QEMU_DIR)/lwip/%.o)
 LWIP_TEST       := $(BUILD)/lwip/test_lwip
 LWIP_TEST_OBJ   := $(BUILD)/lwip/tests/device/host/test_lwip.o
 
-.PHONY: lwip lwip-cross lwip-test lwip-raw lwip-raw-cross lwip-raw-test
+.PHONY: lwip lwip-cross lwip-test lwip-raw lwip-raw-cross lwip-raw-test lwip-raw-asan
 
 lwip: $(PORT_LWIP_LIB)
 
@@ -131,6 +133,13 @@ lwip-raw-test: $(LWIP_RAW_TEST) $(LWIP_RAW_CROSS_OBJS)
 	@scripts/run_tests.sh $(LWIP_RAW_TEST)
 
 test: lwip-raw-test
+
+LWIP_RAW_ASAN_BUILD := $(BUILD)/asan-raw
+lwip-raw-asan:
+	@$(MAKE) --no-print-directory BUILD=$(LWIP_RAW_ASAN_BUILD) CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  $(LWIP_RAW_ASAN_BUILD)/lwip-raw/test_lwip_raw
+	@scripts/run_tests.sh $(LWIP_RAW_ASAN_BUILD)/lwip-raw/test_lwip_raw
 
 -include $(PORT_LWIP_OBJS:.o=.d) $(LWIP_CROSS_OBJS:.o=.d) $(LWIP_TEST_OBJ:.o=.d)
 -include $(PORT_LWIP_RAW_OBJS:.o=.d) $(LWIP_RAW_CROSS_OBJS:.o=.d) $(LWIP_RAW_TEST_OBJ:.o=.d) \
