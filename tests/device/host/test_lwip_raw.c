@@ -357,6 +357,30 @@ static void open_transport(ck_lwip_raw_tcp *tcp, ck_transport *t)
     assert_int_equal(t->connect(t->ctx, LOCAL_IP, PORT_SRV, 2000), CK_OK);
 }
 
+/** Send all of @p request in one send. */
+static void send_request(const ck_transport *t, const char *request)
+{
+    size_t n = 0;
+    assert_int_equal(t->send(t->ctx, (const uint8_t *)request, strlen(request), &n, 1000), CK_OK);
+    assert_int_equal(n, strlen(request));
+}
+
+/** Listen with @p script, connect @p t (over @p tcp), send @p request. */
+static void start_connect_send(const server *script, ck_lwip_raw_tcp *tcp, ck_transport *t,
+                               const char *request)
+{
+    server_start(script);
+    open_transport(tcp, t);
+    send_request(t, request);
+}
+
+/** The last wait took its whole @p timeout_ms (from @p t0), polling, and no longer. */
+static void assert_waited(u32_t t0, unsigned long p0, u32_t timeout_ms)
+{
+    assert_true(g_now - t0 >= timeout_ms);
+    assert_true(g_polls - p0 <= timeout_ms / POLL_MS + 1u);
+}
+
 /** Send all of @p buf (several sends when lwIP takes less); returns how many sends. */
 static unsigned send_all(const ck_transport *t, const uint8_t *buf, size_t len)
 {
@@ -413,11 +437,7 @@ static void test_echo_roundtrip(void **state)
     uint8_t buf[16];
     size_t n = 99;
     (void)state;
-    server_start(&script);
-    open_transport(&tcp, &t);
-
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"ping", 4, &n, 1000), CK_OK);
-    assert_int_equal(n, 4);
+    start_connect_send(&script, &tcp, &t, "ping");
     recv_exactly(&t, buf, 4, sizeof buf);
     assert_memory_equal(buf, "ping", 4);
 
@@ -451,9 +471,7 @@ static void test_answer_in_small_pieces_is_queued_and_copied_across_pbufs(void *
     fill_pattern(answer, sizeof answer, 1);
     script.answer = answer;
     script.answer_len = sizeof answer;
-    server_start(&script);
-    open_transport(&tcp, &t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"go!", 3, &n, 1000), CK_OK);
+    start_connect_send(&script, &tcp, &t, "go!");
 
     /* The app is busy: pieces arrive as separate segments and are chained. */
     run_loop(40);
@@ -472,14 +490,11 @@ static void test_large_answer_needs_window_updates(void **state)
     server script = {.trigger = 3};
     ck_lwip_raw_tcp tcp;
     ck_transport t;
-    size_t n = 0;
     (void)state;
     fill_pattern(answer, sizeof answer, 2);
     script.answer = answer;
     script.answer_len = sizeof answer;
-    server_start(&script);
-    open_transport(&tcp, &t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"big", 3, &n, 1000), CK_OK);
+    start_connect_send(&script, &tcp, &t, "big");
     recv_exactly(&t, got, sizeof got, 1000);
     assert_memory_equal(got, answer, sizeof answer);
     assert_int_equal(g_srv.answers, 1);
@@ -523,9 +538,7 @@ static void test_fin_after_answer_is_peer_closed_once_drained(void **state)
     uint8_t buf[16];
     size_t n = 0;
     (void)state;
-    server_start(&script);
-    open_transport(&tcp, &t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"quit", 4, &n, 1000), CK_OK);
+    start_connect_send(&script, &tcp, &t, "quit");
     run_loop(20); /* answer and FIN both in */
     assert_int_equal(t.recv(t.ctx, buf, sizeof buf, &n, 1000), CK_OK);
     assert_int_equal(n, 3);
@@ -545,9 +558,7 @@ static void test_rst_after_request_is_transport_error(void **state)
     uint8_t buf[16];
     size_t n = 0;
     (void)state;
-    server_start(&script);
-    open_transport(&tcp, &t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"boom", 4, &n, 1000), CK_OK);
+    start_connect_send(&script, &tcp, &t, "boom");
     assert_int_equal(t.recv(t.ctx, buf, sizeof buf, &n, 1000), CK_ERR_TRANSPORT);
     assert_int_equal(n, 0);
     assert_null(tcp.pcb); /* lwIP freed it: the pointer is dropped */
@@ -566,9 +577,7 @@ static void test_bytes_before_rst_are_read_first(void **state)
     uint8_t buf[16];
     size_t n = 0;
     (void)state;
-    server_start(&script);
-    open_transport(&tcp, &t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"bye!", 4, &n, 1000), CK_OK);
+    start_connect_send(&script, &tcp, &t, "bye!");
     run_loop(20);
     assert_int_equal(t.recv(t.ctx, buf, sizeof buf, &n, 0), CK_OK);
     assert_int_equal(n, 10);
@@ -598,8 +607,7 @@ static void test_stalled_peer_recv_would_block_within_timeout(void **state)
     p0 = g_polls;
     assert_int_equal(t.recv(t.ctx, buf, sizeof buf, &n, 300), CK_ERR_WOULD_BLOCK);
     assert_int_equal(n, 0);
-    assert_true(g_now - t0 >= 300u);              /* waited its time... */
-    assert_true(g_polls - p0 <= 300u / POLL_MS + 1u); /* ...polling, and no longer */
+    assert_waited(t0, p0, 300);
     t.close(t.ctx);
 }
 
@@ -703,8 +711,7 @@ static void test_connect_bounded_by_its_timeout(void **state)
     (void)state;
     ck_lwip_raw_transport(&tcp, poll_hook, NULL, &t);
     assert_int_equal(t.connect(t.ctx, BLACK_HOLE_IP, 443, 500), CK_ERR_TIMEOUT);
-    assert_true(g_now - t0 >= 500u);
-    assert_true(g_polls - p0 <= 500u / POLL_MS + 1u);
+    assert_waited(t0, p0, 500);
     assert_null(tcp.pcb);
     assert_int_equal(lwip_stats.memp[MEMP_TCP_PCB]->used, pcbs); /* the SYN_SENT pcb is gone */
     t.close(t.ctx);
@@ -775,9 +782,7 @@ static void test_same_state_reused_for_a_second_connection(void **state)
     uint8_t buf[8];
     size_t n = 0;
     (void)state;
-    server_start(&script);
-    open_transport(&tcp, &t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"one", 3, &n, 1000), CK_OK);
+    start_connect_send(&script, &tcp, &t, "one");
     recv_exactly(&t, buf, 3, sizeof buf);
     t.close(t.ctx);
     assert_int_equal(t.connect(t.ctx, LOCAL_IP, PORT_SRV, 2000), CK_OK);
@@ -825,7 +830,7 @@ static void test_no_callback_reaches_state_after_close(void **state)
      * reports it to a recv callback, which must be gone). */
     server_start(&polite);
     tcp = open_on_heap(&t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"get", 3, &n, 1000), CK_OK);
+    send_request(&t, "get");
     recv_exactly(&t, got, 2, sizeof got);
     t.close(t.ctx);
     free_and_keep_running(tcp, 400);
@@ -840,7 +845,7 @@ static void test_no_callback_reaches_state_after_close(void **state)
     chatty.answer_len = sizeof answer;
     server_start(&chatty);
     tcp = open_on_heap(&t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"get", 3, &n, 1000), CK_OK);
+    send_request(&t, "get");
     assert_int_equal(t.recv(t.ctx, got, sizeof got, &n, 1000), CK_OK);
     t.close(t.ctx);
     free_and_keep_running(tcp, 400);
@@ -850,7 +855,7 @@ static void test_no_callback_reaches_state_after_close(void **state)
     /* Closed with the request unacknowledged (RST) right after sending. */
     g_srv.reset_seen = 0;
     tcp = open_on_heap(&t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"get", 3, &n, 1000), CK_OK);
+    send_request(&t, "get");
     t.close(t.ctx);
     free_and_keep_running(tcp, 400);
     assert_true(g_srv.reset_seen);
@@ -867,7 +872,7 @@ static void test_no_callback_reaches_state_after_error(void **state)
     server_start(&script);
     /* Reset by the peer: the error is reported, the state freed without close. */
     tcp = open_on_heap(&t);
-    assert_int_equal(t.send(t.ctx, (const uint8_t *)"boom", 4, &n, 1000), CK_OK);
+    send_request(&t, "boom");
     assert_int_equal(t.recv(t.ctx, buf, sizeof buf, &n, 1000), CK_ERR_TRANSPORT);
     free_and_keep_running(tcp, 400);
 
