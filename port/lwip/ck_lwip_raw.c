@@ -140,14 +140,8 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
  */
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-    ck_lwip_raw_tcp *tcp = (ck_lwip_raw_tcp *)arg;
-    if (tcp == NULL) { /* not reached: arg and callback are cleared together */
-        if (p != NULL) {
-            tcp_recved(pcb, p->tot_len);
-            (void)pbuf_free(p);
-        }
-        return ERR_OK;
-    }
+    ck_lwip_raw_tcp *tcp = (ck_lwip_raw_tcp *)arg; /* never NULL: cleared with the callback */
+    (void)pcb;
     (void)err; /* always ERR_OK for a recv callback in lwIP 2.1 */
     if (p == NULL) {
         tcp->fin = true;
