@@ -16,6 +16,7 @@ set(CARDKIT_LIB_SOURCES
     lib/http_write.c
     lib/json_read.c
     lib/json_write.c
+    lib/outcome.c
     lib/retry.c
     lib/text.c
     lib/v1_3ds.c
@@ -37,9 +38,16 @@ set(CARDKIT_POSIX_SOURCES
     port/posix/ck_posix.c
 )
 
-# port/lwip: lwIP transports (cardkit_lwip, PORT_LWIP_SRCS).
+# port/lwip: the lwIP transport on the socket API, for RTOS builds (NO_SYS = 0)
+# (cardkit_lwip with CARDKIT_LWIP_API=SOCKET, PORT_LWIP_SRCS).
 set(CARDKIT_LWIP_SOURCES
     port/lwip/ck_lwip.c
+)
+
+# port/lwip: the lwIP transport on the raw TCP API, for superloop builds
+# (NO_SYS = 1) (cardkit_lwip with CARDKIT_LWIP_API=RAW, PORT_LWIP_RAW_SRCS).
+set(CARDKIT_LWIP_RAW_SOURCES
+    port/lwip/ck_lwip_raw.c
 )
 
 # port/loopback: the scripted in-memory transport of the tests

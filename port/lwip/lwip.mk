@@ -82,9 +82,10 @@ LWIP_RAW_CORE_SRCS := $(addprefix $(LWIP_RAW_SRC_DIR)/core/,init.c def.c dns.c i
                         mem.c memp.c netif.c pbuf.c stats.c sys.c tcp.c tcp_in.c tcp_out.c \
                         timeouts.c udp.c ipv4/icmp.c ipv4/ip4.c ipv4/ip4_addr.c ipv4/ip4_frag.c)
 LWIP_RAW_CORE_OBJS := $(LWIP_RAW_CORE_SRCS:$(LWIP_RAW_SRC_DIR)/%.c=$(LWIP_RAW_DIR)/lwip/%.o)
-PORT_LWIP_RAW_OBJS := $(LWIP_RAW_DIR)/port/lwip/ck_lwip_raw.o
+PORT_LWIP_RAW_SRCS := $(call ck_sources,CARDKIT_LWIP_RAW_SOURCES)
+PORT_LWIP_RAW_OBJS := $(PORT_LWIP_RAW_SRCS:%.c=$(LWIP_RAW_DIR)/%.o)
 PORT_LWIP_RAW_LIB  := $(BUILD)/libcardkit-lwip-raw.a
-LWIP_RAW_CROSS_OBJS := $(QEMU_DIR)/lwip-raw/port/lwip/ck_lwip_raw.o
+LWIP_RAW_CROSS_OBJS := $(PORT_LWIP_RAW_SRCS:%.c=$(QEMU_DIR)/lwip-raw/%.o)
 LWIP_RAW_TEST      := $(LWIP_RAW_DIR)/test_lwip_raw
 LWIP_RAW_TEST_OBJ  := $(LWIP_RAW_DIR)/tests/device/host/test_lwip_raw.o
 VALGRIND           ?= valgrind
