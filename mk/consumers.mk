@@ -17,10 +17,9 @@
 
 CONSUMERS_DIR        := $(BUILD)/consumers
 CONSUMERS_DEPS_STAMP := $(BUILD)/.deps-consumers
-# Every .c of lib/ and port/ that no list of cardkit.cmake names (read in the
-# recipe: the port lists are set by fragments read after this one).
-CONSUMERS_UNLISTED    = $(filter-out $(LIB_SRCS) $(LOOPBACK_SRCS) $(PORT_POSIX_SRCS) $(PORT_TLS_SRCS) \
-                          $(PORT_LWIP_SRCS),$(wildcard lib/*.c port/*/*.c))
+# Every .c of lib/ and port/ that no list of cardkit.cmake names.
+CONSUMERS_LISTED      = $(shell awk '/^set\(/ { f = 1; next } $$1 == ")" { f = 0 } f { print $$1 }' cardkit.cmake)
+CONSUMERS_UNLISTED    = $(filter-out $(CONSUMERS_LISTED),$(wildcard lib/*.c port/*/*.c))
 
 .PHONY: consumers-test
 
