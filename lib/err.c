@@ -2,7 +2,7 @@
  * @file err.c
  * @brief Names of ::ck_err values, packed: one byte per code and one string
  * of NUL-separated names (descriptions stay out of the library to keep it
- * small; README.md "Failure model" has them).
+ * small; docs/failure-model.md has them).
  */
 #include <stddef.h>
 #include <stdint.h>

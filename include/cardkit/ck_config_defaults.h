@@ -147,7 +147,7 @@
 
 /**
  * @brief Default largest number of attempts of one call (1 = never retry).
- * Only retries the retry policy allows are made (see README "Failure model").
+ * Only retries the retry policy allows are made (see docs/failure-model.md).
  *
  * Possible values: 1 .. 10. Default value: 3.
  */
