@@ -78,7 +78,7 @@ static int kv2_flow(const kv2_opts *o)
     ids.product = o->product;
     ids.cardholder = o->cardholder;
     ids.other_cardholder = o->other_cardholder;
-    return kiosk_v2_flow(&kv2_stack.client, &ids, 1, card_id, &failed_step);
+    return kiosk_v2_flow(&kv2_stack.client, &ids, 1, 4, card_id, &failed_step);
 }
 
 int main(int argc, char **argv)

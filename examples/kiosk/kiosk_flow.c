@@ -151,12 +151,13 @@ static int kv2_step(ck_client *client, const kiosk_v2_ids *ids, int step, char *
     }
 }
 
-int kiosk_v2_flow(ck_client *client, const kiosk_v2_ids *ids, int first_step, char *card_id, int *failed_step)
+int kiosk_v2_flow(ck_client *client, const kiosk_v2_ids *ids, int first_step, int last_step, char *card_id,
+                  int *failed_step)
 {
     int step;
 
     *failed_step = 0;
-    for (step = first_step < 1 ? 1 : first_step; step <= 4; step++) {
+    for (step = first_step < 1 ? 1 : first_step; step <= last_step && step <= 4; step++) {
         if (kv2_step(client, ids, step, card_id) != 0) {
             *failed_step = step;
             return 1;

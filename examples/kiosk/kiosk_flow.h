@@ -64,14 +64,17 @@ int kiosk_report(const ck_result *r, const char *card_id, const char *request_id
  * @brief The v2 flow: create a card, enroll it for 3-D Secure, update the
  * cardholder's contact details, re-associate the card with another
  * cardholder; each step printed with its result. Stops at the first failure.
- * @param first_step  1 to run all four; the flow starts there (a failed
- *                    step can be run again by a caller that knows why)
+ * @param first_step  the step to start at (1 for the whole flow)
+ * @param last_step   the step to stop after (4 for the whole flow): a
+ *                    caller may run the steps one by one, or run a failed
+ *                    step again when it knows why it failed
  * @param card_id     in/out: the card step 1 made (steps 2 and 4 use it),
  *                    CK_ID_MAX bytes ("" before step 1)
  * @param failed_step out: the step that failed (1..4), 0 when none did
  * @return 0 when every step ran succeeded, 1 otherwise.
  */
-int kiosk_v2_flow(ck_client *client, const kiosk_v2_ids *ids, int first_step, char *card_id, int *failed_step);
+int kiosk_v2_flow(ck_client *client, const kiosk_v2_ids *ids, int first_step, int last_step, char *card_id,
+                  int *failed_step);
 
 /** @brief The OTP method a v1 step sends: SMS to enroll, EMAIL to update, none otherwise. */
 ck_otp_method kiosk_v1_otp(int step);

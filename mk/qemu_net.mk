@@ -1,0 +1,86 @@
+# mk/qemu_net.mk — the networked kiosk image: cardkit over TLS (mbedTLS 3.6)
+# over lwIP's raw API (NO_SYS = 1) over the board's LAN9118, under QEMU's
+# mps2-an386 with its user-mode network (the host is 10.0.2.2).
+# Included by the top-level Makefile after mk/qemu.mk (-include mk/*.mk,
+# sorted), whose variables it uses.
+#
+#   make qemu-kiosk ISSUER=NAME:PORT CA=ca.pem [KIOSK_ARGS="--product ..."]
+#                       the kiosk flow (four v2 steps, four v1 steps) against
+#                       an issuer the host reaches on 127.0.0.1:PORT with a
+#                       certificate for NAME; CK_API_KEY and CK_ACCESS_TOKEN
+#                       from the environment (handed over by semihosting)
+#   make qemu-net-test  the image against ck-mock-issuer: the flow, dropped
+#                       v2 and v1 requests, a wrong CA, the link pulled in
+#                       the middle of a call, TLS session resumption.
+#                       Part of `make test`.
+#   make size-net       flash and RAM by origin, CPU figures (-icount), the
+#                       budgets (flash <= 128 KiB, RAM <= 48 KiB); part of
+#                       `make size`
+#
+# lwIP 2.1.3 comes from Debian's source (scripts/lwip_src.sh) and is built
+# here with the board's options (boards/qemu-mps2-an386/lwip_raw/).
+
+NET_DIR        := $(QEMU_DIR)/net
+LWIP_SRC_DIR   := third_party/lwip-2.1.3/src
+LWIP_SRC_STAMP := $(LWIP_SRC_DIR)/core/tcp.c
+NET_LWIP_OPTS  := $(BOARD_DIR)/lwip_raw
+NET_LWIP_CPPFLAGS := -I$(NET_LWIP_OPTS) -isystem $(LWIP_SRC_DIR)/include
+
+# lwIP for the board: IPv4, ARP, DHCP, DNS, UDP, TCP (the raw API only).
+NET_LWIP_SRCS := $(addprefix $(LWIP_SRC_DIR)/core/,init.c def.c dns.c inet_chksum.c ip.c mem.c memp.c \
+                   netif.c pbuf.c stats.c sys.c tcp.c tcp_in.c tcp_out.c timeouts.c udp.c) \
+                 $(addprefix $(LWIP_SRC_DIR)/core/ipv4/,dhcp.c etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) \
+                 $(LWIP_SRC_DIR)/netif/ethernet.c
+NET_LWIP_OBJS := $(NET_LWIP_SRCS:$(LWIP_SRC_DIR)/%.c=$(NET_DIR)/lwip/%.o)
+NET_LWIP_LIB  := $(NET_DIR)/liblwip-board.a
+
+# The image's own objects: the driver, the board's network glue, the
+# program, the raw-API transport, the kiosk flows shared with examples/kiosk.
+NET_BOARD_SRCS := $(BOARD_DIR)/lan9118_netif.c $(BOARD_DIR)/net_board.c $(BOARD_DIR)/net_kiosk.c
+NET_BOARD_OBJS := $(NET_BOARD_SRCS:%.c=$(NET_DIR)/%.o)
+NET_PORT_OBJ   := $(NET_DIR)/port/lwip/ck_lwip_raw.o
+NET_FLOW_OBJ   := $(NET_DIR)/examples/kiosk/kiosk_flow.o
+NET_ELF        := $(NET_DIR)/net_kiosk.elf
+NET_MAP        := $(NET_DIR)/net_kiosk.map
+# Stack of the image (painted at reset; make size-net prints its high-water mark).
+NET_STACK_SIZE ?= 12288
+
+.PHONY: qemu-net qemu-net-lwip qemu-kiosk qemu-net-test size-net
+qemu-net: $(NET_ELF)
+qemu-net-lwip: $(NET_LWIP_LIB)
+
+$(LWIP_SRC_STAMP): scripts/lwip_src.sh | $(CROSS_DEPS_STAMP)
+	scripts/lwip_src.sh
+	@touch $@
+
+# lwIP itself: third-party code, its warnings are not ours to fix.
+$(NET_DIR)/lwip/%.o: $(LWIP_SRC_DIR)/%.c $(NET_LWIP_OPTS)/lwipopts.h $(NET_LWIP_OPTS)/arch/cc.h | $(CROSS_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(QEMU_CC) $(NET_LWIP_CPPFLAGS) $(QEMU_CFLAGS) -w -c $< -o $@
+$(NET_LWIP_OBJS): | $(LWIP_SRC_STAMP)
+
+$(NET_LWIP_LIB): $(NET_LWIP_OBJS)
+	@rm -f $@
+	$(QEMU_AR) rcs $@ $^
+
+# Ours: the project's warnings (the port with lib/'s).
+$(NET_PORT_OBJ): port/lwip/ck_lwip_raw.c | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(QEMU_CC) $(NET_LWIP_CPPFLAGS) $(QEMU_CPPFLAGS) $(QEMU_CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
+
+$(NET_DIR)/$(BOARD_DIR)/%.o: $(BOARD_DIR)/%.c $(QEMU_MBEDTLS_LIB) $(QEMU_JSMN) | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(QEMU_CC) $(NET_LWIP_CPPFLAGS) $(QEMU_MBEDTLS_CPPFLAGS) $(QEMU_CPPFLAGS) -Iport/mbedtls -Iport/lwip \
+	  -Iexamples/kiosk $(QEMU_CFLAGS) $(WARN) -Wshadow -Wconversion -MMD -MP -c $< -o $@
+
+$(NET_FLOW_OBJ): examples/kiosk/kiosk_flow.c $(QEMU_JSMN) | $(CROSS_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(QEMU_CC) $(QEMU_CPPFLAGS) $(QEMU_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(NET_ELF): $(NET_BOARD_OBJS) $(NET_FLOW_OBJ) $(NET_PORT_OBJ) $(QEMU_TLS_PORT_OBJ) $(QEMU_LIB) $(NET_LWIP_LIB) \
+            $(QEMU_MBEDTLS_LIB) $(QEMU_BOARD_OBJS) $(BOARD_LDSCRIPT)
+	$(QEMU_CC) $(BOARD_LDFLAGS) -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) -o $@ \
+	  $(filter %.o %.a,$^)
+	@scripts/heap_check.sh $(NET_LWIP_LIB) >/dev/null
+
+-include $(NET_BOARD_OBJS:.o=.d) $(NET_PORT_OBJ:.o=.d) $(NET_FLOW_OBJ:.o=.d)
