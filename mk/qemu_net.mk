@@ -81,6 +81,21 @@ $(NET_ELF): $(NET_BOARD_OBJS) $(NET_FLOW_OBJ) $(NET_PORT_OBJ) $(QEMU_TLS_PORT_OB
             $(QEMU_MBEDTLS_LIB) $(QEMU_BOARD_OBJS) $(BOARD_LDSCRIPT)
 	$(QEMU_CC) $(BOARD_LDFLAGS) -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) -o $@ \
 	  $(filter %.o %.a,$^)
-	@scripts/heap_check.sh $(NET_LWIP_LIB) >/dev/null
 
 -include $(NET_BOARD_OBJS:.o=.d) $(NET_PORT_OBJ:.o=.d) $(NET_FLOW_OBJ:.o=.d)
+
+# --- running ----------------------------------------------------------------
+QEMU_NET_TIMEOUT ?= 120
+qemu-kiosk: $(NET_ELF)
+	@if [ -z "$(ISSUER)" ] || [ -z "$(CA)" ]; then \
+	  echo 'usage: make qemu-kiosk ISSUER=NAME:PORT CA=ca.pem [KIOSK_ARGS="--product CODE ..."]' >&2; \
+	  echo '       (CK_API_KEY and CK_ACCESS_TOKEN in the environment)' >&2; exit 2; fi
+	@QEMU="$(QEMU)" QEMU_TIMEOUT="$(QEMU_NET_TIMEOUT)" scripts/qemu_kiosk.sh $(NET_ELF) "$(ISSUER)" "$(CA)" $(KIOSK_ARGS)
+
+qemu-net-test: $(NET_ELF) $(MOCK_BIN) | $(MOCK_DEPS_STAMP)
+	@NM=$(CROSS)nm scripts/heap_check.sh $(NET_LWIP_LIB)
+	@for o in $(NET_BOARD_OBJS) $(NET_PORT_OBJ) $(NET_FLOW_OBJ); do \
+	  NM=$(CROSS)nm scripts/heap_check.sh $$o >/dev/null || exit 1; done
+	@QEMU="$(QEMU)" scripts/qemu_net_test.sh $(NET_ELF) $(MOCK_BIN)
+
+test: qemu-net-test

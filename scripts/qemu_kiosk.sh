@@ -15,8 +15,9 @@
 # to the DHCP gateway 10.0.2.2); the certificate must be valid for NAME.
 #
 # Env: QEMU (qemu-system-arm), QEMU_TIMEOUT (seconds, 120), QEMU_NET_ID
-# (the netdev's id, net0), QEMU_NET_MONITOR (a path: QEMU's monitor on that
-# unix socket, for `set_link net0 off`), QEMU_ICOUNT=1 (-icount
+# (the netdev's id, net0), QEMU_NET_MONITOR (a path P: QEMU's monitor on the
+# named pipes P.in and P.out, made here when missing; `echo "set_link net0
+# off" > P.in` pulls the cable, no other tool needed), QEMU_ICOUNT=1 (-icount
 # shift=0,sleep=off: one instruction per virtual nanosecond, for figures).
 # Exit status: the image's (0 every step succeeded, 1 a step failed, 2 bad
 # usage, 3 network or TLS set-up failed), 124 when QEMU was killed on the
@@ -48,7 +49,10 @@ trap 'rm -rf "$tmp"' EXIT
 ( umask 077 && printf 'CK_API_KEY=%s\nCK_ACCESS_TOKEN=%s\n' "$CK_API_KEY" "${CK_ACCESS_TOKEN:-}" > "$tmp/credentials" )
 
 monitor=(-monitor none)
-[ -n "${QEMU_NET_MONITOR:-}" ] && monitor=(-monitor "unix:$QEMU_NET_MONITOR,server=on,wait=off")
+if [ -n "${QEMU_NET_MONITOR:-}" ]; then
+  for f in "$QEMU_NET_MONITOR.in" "$QEMU_NET_MONITOR.out"; do [ -p "$f" ] || mkfifo -m 600 "$f"; done
+  monitor=(-monitor "pipe:$QEMU_NET_MONITOR")
+fi
 icount=()
 [ "${QEMU_ICOUNT:-0}" = 1 ] && icount=(-icount shift=0,sleep=off)
 
