@@ -43,7 +43,7 @@ NET_FLOW_OBJ   := $(NET_DIR)/examples/kiosk/kiosk_flow.o
 NET_ELF        := $(NET_DIR)/net_kiosk.elf
 NET_MAP        := $(NET_DIR)/net_kiosk.map
 # Stack of the image (painted at reset; make size-net prints its high-water mark).
-NET_STACK_SIZE ?= 12288
+NET_STACK_SIZE ?= 6144
 
 .PHONY: qemu-net qemu-net-lwip qemu-kiosk qemu-net-test size-net
 qemu-net: $(NET_ELF)
@@ -79,7 +79,7 @@ $(NET_FLOW_OBJ): examples/kiosk/kiosk_flow.c $(QEMU_JSMN) | $(CROSS_DEPS_STAMP)
 
 $(NET_ELF): $(NET_BOARD_OBJS) $(NET_FLOW_OBJ) $(NET_PORT_OBJ) $(QEMU_TLS_PORT_OBJ) $(QEMU_LIB) $(NET_LWIP_LIB) \
             $(QEMU_MBEDTLS_LIB) $(QEMU_BOARD_OBJS) $(BOARD_LDSCRIPT)
-	$(QEMU_CC) $(BOARD_LDFLAGS) -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) -o $@ \
+	$(QEMU_CC) $(BOARD_LDFLAGS) --specs=nano.specs -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) -o $@ \
 	  $(filter %.o %.a,$^)
 
 -include $(NET_BOARD_OBJS:.o=.d) $(NET_PORT_OBJ:.o=.d) $(NET_FLOW_OBJ:.o=.d)

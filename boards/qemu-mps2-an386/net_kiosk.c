@@ -65,8 +65,8 @@
 /** @brief The mbedTLS arena: the TLS 1.2 client's 16 KiB budget. */
 #define NK_ARENA_SIZE 16384u
 /** @brief Largest CA bundle (PEM) the image takes. */
-#define NK_CA_MAX 4096u
-#define NK_CMDLINE_MAX 1024u
+#define NK_CA_MAX 2048u
+#define NK_CMDLINE_MAX 768u
 #define NK_ARGV_MAX 48
 #define NK_SECRETS_MAX 512u
 #define NK_NAME_MAX 127u

@@ -40,7 +40,7 @@
 #define MEMP_NUM_ARP_QUEUE 4
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
 /* Incoming frames: pool buffers of one full TCP segment each. */
-#define PBUF_POOL_SIZE 6
+#define PBUF_POOL_SIZE 4
 #define PBUF_POOL_BUFSIZE LWIP_MEM_ALIGN_SIZE(TCP_MSS + 40 + PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
 
 /* --- IPv4, ARP, DHCP, DNS -------------------------------------------------- */
@@ -60,19 +60,19 @@
 #define LWIP_IGMP 0
 #define LWIP_UDP 1
 #define LWIP_DNS 1
-#define DNS_TABLE_SIZE 2
+#define DNS_TABLE_SIZE 1
 #define DNS_MAX_NAME_LENGTH 128
 /* Names the image is told at run time (net_kiosk.c: the issuer's name,
  * mapped to QEMU's host address); anything else goes to the DHCP lease's
  * DNS server. */
 #define DNS_LOCAL_HOSTLIST 1
 #define DNS_LOCAL_HOSTLIST_IS_DYNAMIC 1
-#define MEMP_NUM_LOCALHOSTLIST 2
+#define MEMP_NUM_LOCALHOSTLIST 1
 
 /* --- TCP: one connection, TLS records of up to 4 KiB ----------------------- */
 #define LWIP_TCP 1
 #define TCP_MSS 1460
-#define TCP_WND (3 * TCP_MSS)
+#define TCP_WND (2 * TCP_MSS)
 #define TCP_SND_BUF (2 * TCP_MSS)
 #define TCP_SND_QUEUELEN ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
 #define TCP_QUEUE_OOSEQ 0
