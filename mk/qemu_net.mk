@@ -99,3 +99,12 @@ qemu-net-test: $(NET_ELF) $(MOCK_BIN) | $(MOCK_DEPS_STAMP)
 	@QEMU="$(QEMU)" scripts/qemu_net_test.sh $(NET_ELF) $(MOCK_BIN)
 
 test: qemu-net-test
+
+# --- figures (make size runs them) --------------------------------------------
+NET_FIGURES := $(NET_DIR)/net-figures.txt
+$(NET_FIGURES): $(NET_ELF) $(MOCK_BIN) | $(MOCK_DEPS_STAMP)
+	@QEMU="$(QEMU)" scripts/qemu_net_test.sh $(NET_ELF) $(MOCK_BIN) --figures $@.tmp
+	@mv $@.tmp $@
+size-net: $(NET_FIGURES)
+	@NM=$(CROSS)nm scripts/qemu_net_size.sh $(NET_ELF) $(NET_MAP) $(NET_FIGURES)
+size: size-net

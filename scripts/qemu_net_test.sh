@@ -3,7 +3,11 @@
 # net_kiosk.c) under QEMU against ck-mock-issuer on the host's 127.0.0.1,
 # which the guest reaches as 10.0.2.2 through QEMU's user-mode network.
 #
-#   scripts/qemu_net_test.sh IMAGE.elf MOCK_BINARY
+#   scripts/qemu_net_test.sh IMAGE.elf MOCK_BINARY [--figures OUT]
+#
+# With --figures, only the flow runs, under `-icount shift=0,sleep=off`
+# (one instruction per virtual nanosecond), and the image's output (its
+# "figure" lines: CPU, arena, stack) goes to OUT for `make size-net`.
 #
 # Throwaway material in a temporary folder: a CA and a certificate for
 # issuer.cardkit.test (scripts/make-test-certs.sh's CA, an unrelated CA for
@@ -35,6 +39,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 elf=${1:?usage: qemu_net_test.sh IMAGE.elf MOCK_BINARY}
 mock=${2:?usage: qemu_net_test.sh IMAGE.elf MOCK_BINARY}
+figures=""
+if [ "${3:-}" = --figures ]; then figures=${4:?--figures OUT}; fi
 name=issuer.cardkit.test
 export QEMU_TIMEOUT=${QEMU_TIMEOUT:-60}
 
@@ -124,6 +130,16 @@ check() { # NAME CONDITION-TEXT CONDITION...
 is() { [ "${1:-x}" = "$2" ]; }
 has() { grep -qE -- "$2" "$tmp/$1.out"; }
 show() { sed 's/^/    | /' "$tmp/$1.out"; sed 's/^/    mock| /' "$tmp/mock.log"; }
+
+# Figures only: the flow under -icount, its output kept.
+if [ -n "$figures" ]; then
+  start_mock
+  QEMU_ICOUNT=1 run_image figures
+  stop_mock
+  if [ "$rc" -ne 0 ]; then show figures; say "the flow failed under -icount (exit $rc)"; exit 1; fi
+  cp "$tmp/figures.out" "$figures"
+  exit 0
+fi
 
 # 1. The whole flow, and the resumed session of the second connection.
 start_mock

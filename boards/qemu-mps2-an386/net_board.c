@@ -49,7 +49,9 @@ uint64_t ck_board_virtual_ns(void)
         cvr = SYST_CVR;
         again = ck_board_millis();
     } while (ms != again || (SCB_ICSR & ICSR_PENDSTSET) != 0u);
-    return (uint64_t)ms * 1000000u + (uint64_t)(SYST_RVR - cvr) * NS_PER_TICK;
+    /* The count reaching 0 ends the millisecond (the tick is then counted
+     * in ms, or pending: read again above), so 0 is the start of the next. */
+    return (uint64_t)ms * 1000000u + (uint64_t)(cvr == 0u ? 0u : SYST_RVR - cvr) * NS_PER_TICK;
 }
 
 uint64_t ck_board_idle_ns(void)
