@@ -36,14 +36,29 @@ NET_LWIP_LIB  := $(NET_DIR)/liblwip-board.a
 
 # The image's own objects: the driver, the board's network glue, the
 # program, the raw-API transport, the kiosk flows shared with examples/kiosk.
-NET_BOARD_SRCS := $(BOARD_DIR)/lan9118_netif.c $(BOARD_DIR)/net_board.c $(BOARD_DIR)/net_kiosk.c
+NET_BOARD_SRCS := $(BOARD_DIR)/lan9118_netif.c $(BOARD_DIR)/net_board.c
 NET_BOARD_OBJS := $(NET_BOARD_SRCS:%.c=$(NET_DIR)/%.o)
 NET_PORT_OBJ   := $(NET_DIR)/port/lwip/ck_lwip_raw.o
 NET_FLOW_OBJ   := $(NET_DIR)/examples/kiosk/kiosk_flow.o
-NET_ELF        := $(NET_DIR)/net_kiosk.elf
-NET_MAP        := $(NET_DIR)/net_kiosk.map
 # Stack of the image (painted at reset; make size-net prints its high-water mark).
 NET_STACK_SIZE ?= 6144
+
+# What depends on mbedTLS's configuration (the program, the TLS port, the
+# image) goes to NET_VAR_DIR: the board's configuration by default; a
+# variant (scripts/qemu_net_ecp.sh) names its own folder, its own mbedTLS
+# build and MBEDTLS_USER_CONFIG_FILE in NET_MBEDTLS_DEFS.
+NET_VAR_DIR      ?= $(NET_DIR)
+NET_MBEDTLS_DIR  ?= $(BOARD_MBEDTLS_DIR)
+NET_MBEDTLS_DEFS ?=
+NET_MBEDTLS_LIB  := $(NET_MBEDTLS_DIR)/lib/libmbedtls-board.a
+NET_MBEDTLS_CPPFLAGS := $(NET_MBEDTLS_DEFS) -isystem $(NET_MBEDTLS_DIR)/include $(QEMU_MBEDTLS_DEF)
+ifneq ($(NET_MBEDTLS_DIR),$(BOARD_MBEDTLS_DIR))
+$(eval $(call QEMU_MBEDTLS_RULE,$(NET_MBEDTLS_DIR),$(NET_MBEDTLS_DEFS)))
+endif
+NET_MAIN_OBJ   := $(NET_VAR_DIR)/$(BOARD_DIR)/net_kiosk.o
+NET_TLS_OBJ    := $(NET_VAR_DIR)/port/mbedtls/ck_tls.o
+NET_ELF        := $(NET_VAR_DIR)/net_kiosk.elf
+NET_MAP        := $(NET_VAR_DIR)/net_kiosk.map
 
 .PHONY: qemu-net qemu-net-lwip qemu-kiosk qemu-net-test size-net
 qemu-net: $(NET_ELF)
@@ -68,21 +83,30 @@ $(NET_PORT_OBJ): port/lwip/ck_lwip_raw.c | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(QEMU_CC) $(NET_LWIP_CPPFLAGS) $(QEMU_CPPFLAGS) $(QEMU_CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
-$(NET_DIR)/$(BOARD_DIR)/%.o: $(BOARD_DIR)/%.c $(QEMU_MBEDTLS_LIB) $(QEMU_JSMN) | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
+NET_CFLAGS := $(NET_LWIP_CPPFLAGS) $(QEMU_CPPFLAGS) -Iport/mbedtls -Iport/lwip -Iexamples/kiosk $(QEMU_CFLAGS)
+$(NET_DIR)/$(BOARD_DIR)/%.o: $(BOARD_DIR)/%.c | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(QEMU_CC) $(NET_LWIP_CPPFLAGS) $(QEMU_MBEDTLS_CPPFLAGS) $(QEMU_CPPFLAGS) -Iport/mbedtls -Iport/lwip \
-	  -Iexamples/kiosk $(QEMU_CFLAGS) $(WARN) -Wshadow -Wconversion -MMD -MP -c $< -o $@
+	$(QEMU_CC) $(NET_CFLAGS) $(WARN) -Wshadow -Wconversion -MMD -MP -c $< -o $@
+
+$(NET_MAIN_OBJ): $(BOARD_DIR)/net_kiosk.c $(NET_MBEDTLS_LIB) $(QEMU_JSMN) | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(QEMU_CC) $(NET_MBEDTLS_CPPFLAGS) $(NET_CFLAGS) $(WARN) -Wshadow -Wconversion -MMD -MP -c $< -o $@
+
+$(NET_TLS_OBJ): port/mbedtls/ck_tls.c $(NET_MBEDTLS_LIB) $(QEMU_JSMN) | $(CROSS_DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(QEMU_CC) $(NET_MBEDTLS_CPPFLAGS) $(QEMU_CPPFLAGS) $(QEMU_CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
 $(NET_FLOW_OBJ): examples/kiosk/kiosk_flow.c $(QEMU_JSMN) | $(CROSS_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(QEMU_CC) $(QEMU_CPPFLAGS) $(QEMU_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+	$(QEMU_CC) $(QEMU_CPPFLAGS) $(QEMU_CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
-$(NET_ELF): $(NET_BOARD_OBJS) $(NET_FLOW_OBJ) $(NET_PORT_OBJ) $(QEMU_TLS_PORT_OBJ) $(QEMU_LIB) $(NET_LWIP_LIB) \
-            $(QEMU_MBEDTLS_LIB) $(QEMU_BOARD_OBJS) $(BOARD_LDSCRIPT)
-	$(QEMU_CC) $(BOARD_LDFLAGS) --specs=nano.specs -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) -o $@ \
-	  $(filter %.o %.a,$^)
+# newlib-nano: printf and stdio at a third of full newlib's flash.
+$(NET_ELF): $(NET_MAIN_OBJ) $(NET_BOARD_OBJS) $(NET_FLOW_OBJ) $(NET_PORT_OBJ) $(NET_TLS_OBJ) $(QEMU_LIB) \
+            $(NET_LWIP_LIB) $(NET_MBEDTLS_LIB) $(QEMU_BOARD_OBJS) $(BOARD_LDSCRIPT)
+	$(QEMU_CC) $(BOARD_LDFLAGS) --specs=nano.specs -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) \
+	  -o $@ $(filter %.o %.a,$^)
 
--include $(NET_BOARD_OBJS:.o=.d) $(NET_PORT_OBJ:.o=.d) $(NET_FLOW_OBJ:.o=.d)
+-include $(NET_BOARD_OBJS:.o=.d) $(NET_PORT_OBJ:.o=.d) $(NET_FLOW_OBJ:.o=.d) $(NET_MAIN_OBJ:.o=.d) $(NET_TLS_OBJ:.o=.d)
 
 # --- running ----------------------------------------------------------------
 QEMU_NET_TIMEOUT ?= 120
@@ -94,17 +118,22 @@ qemu-kiosk: $(NET_ELF)
 
 qemu-net-test: $(NET_ELF) $(MOCK_BIN) | $(MOCK_DEPS_STAMP)
 	@NM=$(CROSS)nm scripts/heap_check.sh $(NET_LWIP_LIB)
-	@for o in $(NET_BOARD_OBJS) $(NET_PORT_OBJ) $(NET_FLOW_OBJ); do \
+	@for o in $(NET_MAIN_OBJ) $(NET_BOARD_OBJS) $(NET_PORT_OBJ) $(NET_FLOW_OBJ); do \
 	  NM=$(CROSS)nm scripts/heap_check.sh $$o >/dev/null || exit 1; done
 	@QEMU="$(QEMU)" scripts/qemu_net_test.sh $(NET_ELF) $(MOCK_BIN)
 
 test: qemu-net-test
 
 # --- figures (make size runs them) --------------------------------------------
-NET_FIGURES := $(NET_DIR)/net-figures.txt
+NET_FIGURES := $(NET_VAR_DIR)/net-figures.txt
 $(NET_FIGURES): $(NET_ELF) $(MOCK_BIN) | $(MOCK_DEPS_STAMP)
 	@QEMU="$(QEMU)" scripts/qemu_net_test.sh $(NET_ELF) $(MOCK_BIN) --figures $@.tmp
 	@mv $@.tmp $@
 size-net: $(NET_FIGURES)
 	@NM=$(CROSS)nm scripts/qemu_net_size.sh $(NET_ELF) $(NET_MAP) $(NET_FIGURES)
 size: size-net
+
+# The P-256 settings of mbedTLS, measured (six mbedTLS builds: minutes).
+.PHONY: size-net-ecp
+size-net-ecp: $(MOCK_BIN) | $(MOCK_DEPS_STAMP)
+	@MAKE="$(MAKE)" BUILD="$(BUILD)" scripts/qemu_net_ecp.sh $(ECP_VARIANTS)
