@@ -54,10 +54,21 @@ static uint32_t now_ms(void)
     return (uint32_t)sys_now();
 }
 
-/** @brief True when @p budget_ms since @p start_ms is spent. Does not block. */
-static bool spent(uint32_t start_ms, uint32_t budget_ms)
+/** @brief A bounded wait: one operation's time. */
+typedef struct raw_wait {
+    uint32_t start_ms;  /* when the operation began */
+    uint32_t budget_ms; /* its timeout */
+    bool polled;        /* the poll hook has run once */
+} raw_wait;
+
+/** @brief Start a wait of @p budget_ms from now. Does not block. */
+static raw_wait wait_begin(uint32_t budget_ms)
 {
-    return (uint32_t)(now_ms() - start_ms) >= budget_ms; /* unsigned: wrap-safe */
+    raw_wait w;
+    w.start_ms = now_ms();
+    w.budget_ms = budget_ms;
+    w.polled = false;
+    return w;
 }
 
 /**
@@ -66,21 +77,31 @@ static bool spent(uint32_t start_ms, uint32_t budget_ms)
  * The first step always polls (so a timeout of 0 looks once); later ones
  * poll only while time is left. Without a poll hook nothing is run and the
  * wait ends at once (never a spin).
- * @param polls Steps taken so far in this wait (updated).
  * @return true when the poll hook was run (look again), false when the
  *         wait is over. Blocks for one run of the poll hook.
  */
-static bool wait_step(const ck_lwip_raw_tcp *tcp, unsigned *polls, uint32_t start_ms,
-                      uint32_t budget_ms)
+static bool wait_step(const ck_lwip_raw_tcp *tcp, raw_wait *w)
 {
-    if (tcp->poll == NULL || (*polls > 0u && spent(start_ms, budget_ms))) {
+    /* unsigned difference: wrap-safe */
+    if (tcp->poll == NULL || (w->polled && (uint32_t)(now_ms() - w->start_ms) >= w->budget_ms)) {
         return false;
     }
-    if (*polls < 2u) {
-        (*polls)++; /* only "first or not" matters: no overflow on long waits */
-    }
+    w->polled = true;
     tcp->poll(tcp->poll_ctx);
     return true;
+}
+
+/**
+ * @brief Zero *@p out_n, then check a send's or recv's arguments.
+ * @return CK_OK, or CK_ERR_INVALID_ARG (NULL buffer or count, 0 bytes).
+ *         Does not block.
+ */
+static ck_err io_args(const uint8_t *buf, size_t len, size_t *out_n)
+{
+    if (out_n != NULL) {
+        *out_n = 0;
+    }
+    return out_n == NULL || buf == NULL || len == 0u ? CK_ERR_INVALID_ARG : CK_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -119,20 +140,11 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
  */
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
-    ck_lwip_raw_tcp *tcp = (ck_lwip_raw_tcp *)arg;
-    if (tcp == NULL) { /* not reached: arg and callback are cleared together */
-        if (p != NULL) {
-            tcp_recved(pcb, p->tot_len);
-            (void)pbuf_free(p);
-        }
-        return ERR_OK;
-    }
+    ck_lwip_raw_tcp *tcp = (ck_lwip_raw_tcp *)arg; /* never NULL: cleared with the callback */
+    (void)pcb;
+    (void)err; /* always ERR_OK for a recv callback in lwIP 2.1 */
     if (p == NULL) {
         tcp->fin = true;
-        return ERR_OK;
-    }
-    if (err != ERR_OK) {
-        (void)pbuf_free(p);
         return ERR_OK;
     }
     if (tcp->rx == NULL) {
@@ -222,13 +234,12 @@ static void on_dns(const char *name, const ip_addr_t *addr, void *arg)
 
 /**
  * @brief @p host as an address: numeric, or looked up (LWIP_DNS), waiting
- * with the poll hook within the budget.
+ * with the poll hook within @p w.
  * @return CK_OK; CK_ERR_CONNECT (not an address, no DNS, not found);
- *         CK_ERR_TIMEOUT (the lookup outlived the budget). Blocks up to the
+ *         CK_ERR_TIMEOUT (the lookup outlived the wait). Blocks up to the
  *         time left.
  */
-static ck_err resolve(const ck_lwip_raw_tcp *tcp, const char *host, ip_addr_t *out,
-                      uint32_t start_ms, uint32_t budget_ms)
+static ck_err resolve(const ck_lwip_raw_tcp *tcp, const char *host, ip_addr_t *out, raw_wait *w)
 {
     if (ipaddr_aton(host, out) != 0) {
         return CK_OK;
@@ -236,7 +247,6 @@ static ck_err resolve(const ck_lwip_raw_tcp *tcp, const char *host, ip_addr_t *o
 #if LWIP_DNS
     {
         static uintptr_t last_tag;
-        unsigned polls = 0;
         err_t e;
         last_tag = last_tag + 1u == 0u ? 1u : last_tag + 1u;
         g_dns.tag = last_tag;
@@ -248,7 +258,7 @@ static ck_err resolve(const ck_lwip_raw_tcp *tcp, const char *host, ip_addr_t *o
             return CK_OK;
         }
         while (e == ERR_INPROGRESS && !g_dns.done) {
-            if (!wait_step(tcp, &polls, start_ms, budget_ms)) {
+            if (!wait_step(tcp, w)) {
                 g_dns.tag = 0u; /* a late answer is dropped */
                 return CK_ERR_TIMEOUT;
             }
@@ -262,8 +272,7 @@ static ck_err resolve(const ck_lwip_raw_tcp *tcp, const char *host, ip_addr_t *o
     }
 #else
     (void)tcp;
-    (void)start_ms;
-    (void)budget_ms;
+    (void)w;
     return CK_ERR_CONNECT; /* a name, and lwIP has no DNS */
 #endif
 }
@@ -282,8 +291,7 @@ static ck_err resolve(const ck_lwip_raw_tcp *tcp, const char *host, ip_addr_t *o
 static ck_err raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
 {
     ck_lwip_raw_tcp *tcp = (ck_lwip_raw_tcp *)ctx;
-    uint32_t start = now_ms();
-    unsigned polls = 0;
+    raw_wait w = wait_begin(timeout_ms);
     ip_addr_t addr;
     struct tcp_pcb *pcb;
     ck_err err;
@@ -292,7 +300,7 @@ static ck_err raw_connect(void *ctx, const char *host, uint16_t port, uint32_t t
     if (host == NULL || host[0] == '\0' || port == 0u) {
         return CK_ERR_CONNECT;
     }
-    err = resolve(tcp, host, &addr, start, timeout_ms);
+    err = resolve(tcp, host, &addr, &w);
     if (err != CK_OK) {
         return err;
     }
@@ -310,7 +318,7 @@ static ck_err raw_connect(void *ctx, const char *host, uint16_t port, uint32_t t
         return CK_ERR_CONNECT;
     }
     while (tcp->state == RAW_CONNECTING) {
-        if (!wait_step(tcp, &polls, start, timeout_ms)) {
+        if (!wait_step(tcp, &w)) {
             release(tcp, true);
             return CK_ERR_TIMEOUT;
         }
@@ -347,12 +355,8 @@ static ck_err raw_send(void *ctx, const uint8_t *buf, size_t len, size_t *out_se
                        uint32_t timeout_ms)
 {
     ck_lwip_raw_tcp *tcp = (ck_lwip_raw_tcp *)ctx;
-    uint32_t start = now_ms();
-    unsigned polls = 0;
-    if (out_sent != NULL) {
-        *out_sent = 0;
-    }
-    if (out_sent == NULL || buf == NULL || len == 0u) {
+    raw_wait w = wait_begin(timeout_ms);
+    if (io_args(buf, len, out_sent) != CK_OK) {
         return CK_ERR_INVALID_ARG;
     }
     for (;;) {
@@ -375,7 +379,7 @@ static ck_err raw_send(void *ctx, const uint8_t *buf, size_t len, size_t *out_se
             n /= 2u; /* too many segments or pbufs for the queue: try less */
         }
         (void)tcp_output(tcp->pcb);
-        if (!wait_step(tcp, &polls, start, timeout_ms)) {
+        if (!wait_step(tcp, &w)) {
             return CK_ERR_WOULD_BLOCK;
         }
     }
@@ -392,12 +396,8 @@ static ck_err raw_recv(void *ctx, uint8_t *buf, size_t cap, size_t *out_received
                        uint32_t timeout_ms)
 {
     ck_lwip_raw_tcp *tcp = (ck_lwip_raw_tcp *)ctx;
-    uint32_t start = now_ms();
-    unsigned polls = 0;
-    if (out_received != NULL) {
-        *out_received = 0;
-    }
-    if (out_received == NULL || buf == NULL || cap == 0u) {
+    raw_wait w = wait_begin(timeout_ms);
+    if (io_args(buf, cap, out_received) != CK_OK) {
         return CK_ERR_INVALID_ARG;
     }
     for (;;) {
@@ -417,7 +417,7 @@ static ck_err raw_recv(void *ctx, uint8_t *buf, size_t cap, size_t *out_received
         if (tcp->state != RAW_OPEN) {
             return CK_ERR_TRANSPORT; /* reset, aborted, or not connected */
         }
-        if (!wait_step(tcp, &polls, start, timeout_ms)) {
+        if (!wait_step(tcp, &w)) {
             return CK_ERR_WOULD_BLOCK;
         }
     }

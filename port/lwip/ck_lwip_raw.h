@@ -38,7 +38,8 @@
  * | no connection (never opened, closed)   | CK_ERR_TRANSPORT          |
  * | send or recv of 0 bytes, NULL buffer   | CK_ERR_INVALID_ARG        |
  *
- * Bytes received before a RST are still handed out before CK_ERR_TRANSPORT.
+ * Bytes received before a RST are still handed out before CK_ERR_TRANSPORT;
+ * call close() after any error (it frees what is still queued; cardkit does).
  *
  * Memory: no heap in the port. lwIP allocates from its own pools (pcbs,
  * segments, pbufs) as configured; one DNS lookup at a time is tracked in
