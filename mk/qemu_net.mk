@@ -106,6 +106,9 @@ $(NET_ELF): $(NET_MAIN_OBJ) $(NET_BOARD_OBJS) $(NET_FLOW_OBJ) $(NET_PORT_OBJ) $(
 	$(QEMU_CC) $(BOARD_LDFLAGS) --specs=nano.specs -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) \
 	  -o $@ $(filter %.o %.a,$^)
 
+# Our objects see lwIP's options through its (system) headers: named by hand.
+$(NET_PORT_OBJ) $(NET_BOARD_OBJS) $(NET_MAIN_OBJ): $(NET_LWIP_OPTS)/lwipopts.h $(NET_LWIP_OPTS)/arch/cc.h
+
 -include $(NET_BOARD_OBJS:.o=.d) $(NET_PORT_OBJ:.o=.d) $(NET_FLOW_OBJ:.o=.d) $(NET_MAIN_OBJ:.o=.d) $(NET_TLS_OBJ:.o=.d)
 
 # --- running ----------------------------------------------------------------
