@@ -54,7 +54,7 @@ if [ -n "${QEMU_NET_MONITOR:-}" ]; then
   monitor=(-monitor "pipe:$QEMU_NET_MONITOR")
 fi
 icount=()
-[ "${QEMU_ICOUNT:-0}" = 1 ] && icount=(-icount shift=0,sleep=off)
+[ "${QEMU_ICOUNT:-0}" = 1 ] && icount=(-icount "shift=0,sleep=off")
 
 rc=0
 timeout --kill-after=5 "$limit" \

@@ -61,7 +61,9 @@ stop_mock() {
 cleanup() {
   local status=$?
   stop_mock
-  for p in "${bg_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${bg_pids[@]:-}"; do
+    if [ -n "$p" ]; then kill "$p" 2>/dev/null || true; fi
+  done
   rm -rf "$tmp"
   exit "$status"
 }
@@ -89,8 +91,7 @@ start_mock() {
     --api-key "$CK_API_KEY" --token "$CK_ACCESS_TOKEN" --idle-exit-ms 90000 --log "$@" \
     >"$tmp/mock.out" 2>"$tmp/mock.log" &
   mock_pid=$!
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     [ -s "$tmp/ready" ] && break
     kill -0 "$mock_pid" 2>/dev/null || { cat "$tmp/mock.log" >&2; say "the mock did not start"; exit 1; }
     sleep 0.1
@@ -130,6 +131,20 @@ check() { # NAME CONDITION-TEXT CONDITION...
 is() { [ "${1:-x}" = "$2" ]; }
 has() { grep -qE -- "$2" "$tmp/$1.out"; }
 show() { sed 's/^/    | /' "$tmp/$1.out"; sed 's/^/    mock| /' "$tmp/mock.log"; }
+# One run against a fresh mock, its counters read after: NAME MOCK-OPTIONS [IMAGE OPTIONS...]
+f0=0
+scenario() {
+  local n=$1 m=$2
+  shift 2
+  f0=$failures
+  # shellcheck disable=SC2086 # the mock's options, split on purpose
+  start_mock $m
+  run_image "$n" "$@"
+  read_state
+  stop_mock
+}
+# The image's output and the mock's log when a check of NAME failed.
+show_failed() { [ "$failures" -eq "$f0" ] || show "$1"; }
 
 # Figures only: the flow under -icount, its output kept.
 if [ -n "$figures" ]; then
@@ -142,10 +157,7 @@ if [ -n "$figures" ]; then
 fi
 
 # 1. The whole flow, and the resumed session of the second connection.
-start_mock
-run_image flow
-read_state
-stop_mock
+scenario flow ""
 check flow "the image exits 0 after the 8 steps" is "$rc" 0
 check flow "every step succeeded" has flow '^net_kiosk: every step succeeded'
 check flow "DHCP lease and the name resolved in the guest" has flow "^dns       $name -> 10\\.0\\.2\\.2"
@@ -153,43 +165,31 @@ check flow "the issuer saw 8 requests, 1 card, 1 v1 enrollment" \
   is "$(counter requests)/$(counter cards_issued)/$(counter v1_enrollments)" 8/1/1
 check resume "connection 2 resumed the TLS session" has flow 'connection 2 to .*: resumed handshake'
 check resume "the issuer resumed one session" is "$(counter resumptions)" 1
-[ "$failures" -eq 0 ] || show flow
+show_failed flow
 
 # 2. v2: the issuer applies the card request and hangs up.
-f0=$failures
-start_mock --drop-after-request 1
-run_image drop-v2 --flow v2
-read_state
-stop_mock
+scenario drop-v2 "--drop-after-request 1" --flow v2
 check drop-v2 "the image exits 1" is "$rc" 1
 check drop-v2 "CK_ERR_OUTCOME_UNKNOWN after 1 attempt" has drop-v2 'result   CK_ERR_OUTCOME_UNKNOWN .* 1 attempt '
 check drop-v2 "it stopped at step 1" is "$(grep -c '^step ' "$tmp/drop-v2.out")" 1
 check drop-v2 "the issuer saw 1 request, applied 1 card (never resent)" \
   is "$(counter requests)/$(counter cards_issued)/$(counter dropped)" 1/1/1
-[ "$failures" -eq "$f0" ] || show drop-v2
+show_failed drop-v2
 
 # 3. v1: the same for the enroll, which is resent with the same key.
-f0=$failures
-start_mock --drop-after-request 1
-run_image drop-v1 --flow v1
-read_state
-stop_mock
+scenario drop-v1 "--drop-after-request 1" --flow v1
 check drop-v1 "the image exits 0" is "$rc" 0
 check drop-v1 "the enroll succeeded on its 2nd attempt" has drop-v1 'result   CK_OK  HTTP 200  2 attempts'
 check drop-v1 "the ledger applied it once (1 enrollment, 1 replay de-duplicated)" \
   is "$(counter v1_enrollments)/$(counter v1_dedup_hits)/$(counter dropped)" 1/1/1
-[ "$failures" -eq "$f0" ] || show drop-v1
+show_failed drop-v1
 
 # 4. A CA that did not sign the issuer's certificate.
-f0=$failures
-start_mock
-CA_FILE=$certs/wrong-ca.pem run_image wrong-ca --flow v2
-read_state
-stop_mock
+CA_FILE=$certs/wrong-ca.pem scenario wrong-ca "" --flow v2
 check wrong-ca "the image exits 1" is "$rc" 1
 check wrong-ca "CK_ERR_TLS_VERIFY" has wrong-ca 'result   CK_ERR_TLS_VERIFY'
 check wrong-ca "the issuer saw no request" is "$(counter requests)" 0
-[ "$failures" -eq "$f0" ] || show wrong-ca
+show_failed wrong-ca
 
 # 5. The cable pulled while the card request waits for its answer (the mock
 #    holds it 3 s), put back once the call has failed; the step then runs again.
@@ -230,7 +230,7 @@ check link "within its deadline (6000 ms + 1 s): ${ms:-?} ms" test "${ms:-99999}
 check link "with the link back, the step ran again and the flow completed" is "$rc" 0
 check link "the driver saw the link go down and up" has link '^figure link_changes [3-9]'
 check link "the issuer applied 2 cards (the first before the cable went)" is "$(counter cards_issued)" 2
-[ "$failures" -eq "$f0" ] || show link
+show_failed link
 
 if [ "$failures" -ne 0 ]; then
   say "$failures check(s) failed"

@@ -103,18 +103,6 @@ static int kv2_step(ck_client *client, const kiosk_v2_ids *ids, int step, char *
         }
         return kv2_report(&r, r.err == CK_OK ? card_id : NULL);
     }
-    case 2: {
-        ck_3ds_req enroll;
-
-        enroll.card_id = card_id;
-        enroll.cardholder_id = ids->cardholder;
-        printf("step 2/4  enroll card ");
-        kiosk_print_text(card_id);
-        printf(" for 3-D Secure (cardholder %s)\n", ids->cardholder);
-        fflush(stdout);
-        (void)ck_3ds_enroll(client, &enroll, &r);
-        return kv2_report(&r, NULL);
-    }
     case 3: {
         ck_contact_req contact;
 
@@ -136,16 +124,16 @@ static int kv2_step(ck_client *client, const kiosk_v2_ids *ids, int step, char *
         (void)ck_contact_update(client, &contact, &r);
         return kv2_report(&r, NULL);
     }
-    default: {
-        ck_3ds_req update;
+    default: { /* 2: enroll the card for 3DS; 4: re-associate it with the other cardholder */
+        ck_3ds_req req;
 
-        update.card_id = card_id;
-        update.cardholder_id = ids->other_cardholder;
-        printf("step 4/4  re-associate card ");
+        req.card_id = card_id;
+        req.cardholder_id = step == 2 ? ids->cardholder : ids->other_cardholder;
+        printf(step == 2 ? "step 2/4  enroll card " : "step 4/4  re-associate card ");
         kiosk_print_text(card_id);
-        printf(" with cardholder %s\n", ids->other_cardholder);
+        printf(step == 2 ? " for 3-D Secure (cardholder %s)\n" : " with cardholder %s\n", req.cardholder_id);
         fflush(stdout);
-        (void)ck_3ds_update(client, &update, &r);
+        (void)(step == 2 ? ck_3ds_enroll : ck_3ds_update)(client, &req, &r);
         return kv2_report(&r, NULL);
     }
     }
