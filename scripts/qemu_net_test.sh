@@ -16,7 +16,8 @@
 # the run, so that what the image says is checked against what the issuer
 # saw. The checks:
 #   flow      the four v2 steps and the four v1 steps succeed; the issuer
-#             saw 8 requests, 1 card, 1 v1 enrollment
+#             saw 8 requests, 1 card, 1 v1 enrollment; neither credential
+#             appears in the image's output
 #   resume    the second connection (the v1 client's) resumed the first's
 #             TLS session: the image says so and the issuer's cache hit once
 #   drop-v2   the issuer applies the card request, then hangs up: the image
@@ -130,6 +131,7 @@ check() { # NAME CONDITION-TEXT CONDITION...
 }
 is() { [ "${1:-x}" = "$2" ]; }
 has() { grep -qE -- "$2" "$tmp/$1.out"; }
+not_in_output() { ! grep -qF -e "$2" -e "$3" "$tmp/$1.out"; }
 show() { sed 's/^/    | /' "$tmp/$1.out"; sed 's/^/    mock| /' "$tmp/mock.log"; }
 # One run against a fresh mock, its counters read after: NAME MOCK-OPTIONS [IMAGE OPTIONS...]
 f0=0
@@ -163,6 +165,8 @@ check flow "every step succeeded" has flow '^net_kiosk: every step succeeded'
 check flow "DHCP lease and the name resolved in the guest" has flow "^dns       $name -> 10\\.0\\.2\\.2"
 check flow "the issuer saw 8 requests, 1 card, 1 v1 enrollment" \
   is "$(counter requests)/$(counter cards_issued)/$(counter v1_enrollments)" 8/1/1
+check flow "no credential in the image's output" \
+  not_in_output flow "$CK_API_KEY" "$CK_ACCESS_TOKEN"
 check resume "connection 2 resumed the TLS session" has flow 'connection 2 to .*: resumed handshake'
 check resume "the issuer resumed one session" is "$(counter resumptions)" 1
 show_failed flow
