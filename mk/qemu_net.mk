@@ -100,11 +100,13 @@ $(NET_FLOW_OBJ): examples/kiosk/kiosk_flow.c $(QEMU_JSMN) | $(CROSS_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(QEMU_CC) $(QEMU_CPPFLAGS) $(QEMU_CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
-# newlib-nano: printf and stdio at a third of full newlib's flash.
+# newlib-nano: printf and stdio at a third of full newlib's flash. The two
+# wraps let the program count the CPU of P-256 scalar multiplication.
+NET_LDFLAGS := $(BOARD_LDFLAGS) --specs=nano.specs -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) \
+               -Wl,--wrap=mbedtls_ecp_mul_restartable -Wl,--wrap=mbedtls_ecp_muladd_restartable
 $(NET_ELF): $(NET_MAIN_OBJ) $(NET_BOARD_OBJS) $(NET_FLOW_OBJ) $(NET_PORT_OBJ) $(NET_TLS_OBJ) $(QEMU_LIB) \
             $(NET_LWIP_LIB) $(NET_MBEDTLS_LIB) $(QEMU_BOARD_OBJS) $(BOARD_LDSCRIPT)
-	$(QEMU_CC) $(BOARD_LDFLAGS) --specs=nano.specs -Wl,--defsym=__stack_size=$(NET_STACK_SIZE) -Wl,-Map=$(NET_MAP) \
-	  -o $@ $(filter %.o %.a,$^)
+	$(QEMU_CC) $(NET_LDFLAGS) -Wl,-Map=$(NET_MAP) -o $@ $(filter %.o %.a,$^)
 
 # Our objects see lwIP's options through its (system) headers: named by hand.
 $(NET_PORT_OBJ) $(NET_BOARD_OBJS) $(NET_MAIN_OBJ): $(NET_LWIP_OPTS)/lwipopts.h $(NET_LWIP_OPTS)/arch/cc.h

@@ -59,6 +59,10 @@ echo "  TLS arena peak: $(fig arena_peak) of $(fig arena_size) bytes"
 echo "  CPU (instructions, QEMU -icount shift=0; the waits for the network excluded):"
 printf '   %-38s %12s\n' "reset to DHCP lease" "$(fig cpu_lease)"
 printf '   %-38s %12s\n' "first TLS handshake (full, P-256)" "$(fig cpu_handshake_full)"
+full=$(fig cpu_handshake_full)
+ecp=$(fig cpu_handshake_full_ecp)
+printf '   %-38s %12s   (%s%% of it)\n' "  in $(fig ecp_mults_full) P-256 multiplications" "$ecp" \
+  "$(( ${full:-0} > 0 ? ${ecp:-0} * 100 / full : 0 ))"
 printf '   %-38s %12s\n' "resumed TLS handshake" "$(fig cpu_handshake_resumed)"
 printf '   %-38s %12s\n' "one keep-alive enroll (v2 3DS)" "$(fig cpu_enroll_keepalive)"
 
