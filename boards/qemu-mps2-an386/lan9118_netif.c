@@ -172,18 +172,25 @@ static int phy_write(const lan9118_if *d, uint32_t r, uint16_t v)
     return mii_idle(d);
 }
 
+/** @brief ADDRL and ADDRH as the chip holds a MAC address: bytes 0-3 and 4-5, first byte lowest. */
+static void mac_words(const uint8_t *mac, uint32_t *lo, uint32_t *hi)
+{
+    *lo = (uint32_t)mac[0] | ((uint32_t)mac[1] << 8) | ((uint32_t)mac[2] << 16) | ((uint32_t)mac[3] << 24);
+    *hi = (uint32_t)mac[4] | ((uint32_t)mac[5] << 8);
+}
+
 /** @brief The MAC address the chip holds (loaded from its EEPROM), else QEMU's default. */
 static void read_mac(lan9118_if *d)
 {
     static const uint8_t fallback[6] = {0x52u, 0x54u, 0x00u, 0x12u, 0x34u, 0x56u};
     uint32_t lo = 0;
     uint32_t hi = 0;
-    unsigned i;
 
     if (mac_read(d, MAC_ADDRL, &lo) == 0 && mac_read(d, MAC_ADDRH, &hi) == 0) {
-        for (i = 0; i < 4u; i++) {
-            d->mac[i] = (uint8_t)(lo >> (8u * i));
-        }
+        d->mac[0] = (uint8_t)lo;
+        d->mac[1] = (uint8_t)(lo >> 8);
+        d->mac[2] = (uint8_t)(lo >> 16);
+        d->mac[3] = (uint8_t)(lo >> 24);
         d->mac[4] = (uint8_t)hi;
         d->mac[5] = (uint8_t)(hi >> 8);
     }
@@ -191,9 +198,9 @@ static void read_mac(lan9118_if *d)
     if ((lo == 0u && (hi & 0xFFFFu) == 0u) || (lo == 0xFFFFFFFFu && (hi & 0xFFFFu) == 0xFFFFu) ||
         (d->mac[0] & 1u) != 0u) {
         memcpy(d->mac, fallback, sizeof d->mac);
-        (void)mac_write(d, MAC_ADDRL, (uint32_t)fallback[0] | ((uint32_t)fallback[1] << 8) |
-                                          ((uint32_t)fallback[2] << 16) | ((uint32_t)fallback[3] << 24));
-        (void)mac_write(d, MAC_ADDRH, (uint32_t)fallback[4] | ((uint32_t)fallback[5] << 8));
+        mac_words(fallback, &lo, &hi);
+        (void)mac_write(d, MAC_ADDRL, lo);
+        (void)mac_write(d, MAC_ADDRH, hi);
     }
 }
 
