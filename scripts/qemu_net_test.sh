@@ -32,6 +32,8 @@
 #             card request waits for its answer: the call ends within its
 #             deadline with an error; with the link back (set_link on) the
 #             step runs again and the flow completes
+#   link-v1   the same for the v1 enroll: run again, it replays its key and
+#             the ledger applies it once
 # Each QEMU run is bounded (QEMU_TIMEOUT, 60 s). Exit status: 0 when every
 # check passed, 1 otherwise.
 set -euo pipefail
@@ -195,49 +197,57 @@ check wrong-ca "CK_ERR_TLS_VERIFY" has wrong-ca 'result   CK_ERR_TLS_VERIFY'
 check wrong-ca "the issuer saw no request" is "$(counter requests)" 0
 show_failed wrong-ca
 
-# 5. The cable pulled while the card request waits for its answer (the mock
-#    holds it 3 s), put back once the call has failed; the step then runs again.
-f0=$failures
-start_mock --delay-ms 3000 --delay-count 1
-mon=$tmp/monitor
-mkfifo -m 600 "$mon.in" "$mon.out"
-cat "$mon.out" >/dev/null &
-bg_pids+=($!)
-QEMU_NET_MONITOR=$mon run_image link --flow v2 --timeout-ms 6000 --again-after-ms 3000 &
-img_pid=$!
-bg_pids+=("$img_pid")
-monitor() { printf '%s\n' "$1" > "$mon.in"; }
-pulled=0
-restored=0
-for _ in $(seq 1 200); do # the request reached the issuer: pull the cable
-  read_state 2>/dev/null || true
-  if [ "$(counter requests)" = 1 ]; then monitor "set_link net0 off"; pulled=1; break; fi
-  sleep 0.1
-done
-if [ "$pulled" = 1 ]; then
-  for _ in $(seq 1 300); do # the call failed (the image pauses): put it back
-    if grep -q 'again    keeping the network running' "$tmp/link.out" 2>/dev/null; then
-      monitor "set_link net0 on"; restored=1; break
-    fi
+# 5. The cable pulled while the first request waits for its answer (the mock
+#    holds it 3 s), put back once the call has failed; the step then runs
+#    again: v2 makes a new card, v1 replays its key.
+monitor() { printf '%s\n' "$2" > "$1.in"; }
+pull_cable() { # NAME FLOW
+  local n=$1 flow=$2 mon=$tmp/$1-monitor img_pid
+  f0=$failures
+  start_mock --delay-ms 3000 --delay-count 1
+  mkfifo -m 600 "$mon.in" "$mon.out"
+  cat "$mon.out" >/dev/null &
+  bg_pids+=($!)
+  QEMU_NET_MONITOR=$mon run_image "$n" --flow "$flow" --timeout-ms 6000 --again-after-ms 3000 &
+  img_pid=$!
+  bg_pids+=("$img_pid")
+  pulled=0
+  restored=0
+  for _ in $(seq 1 200); do # the request reached the issuer: pull the cable
+    read_state 2>/dev/null || true
+    if [ "$(counter requests)" = 1 ]; then monitor "$mon" "set_link net0 off"; pulled=1; break; fi
     sleep 0.1
   done
-fi
-wait "$img_pid" || true
-rc=$(grep -q '^net_kiosk: every step succeeded' "$tmp/link.out" && echo 0 || echo 1)
-read_state
-stop_mock
-first=$(grep -m1 '^          result' "$tmp/link.out" || true)
-ms=$(printf '%s' "$first" | sed -n 's/.* \([0-9][0-9]*\) ms.*/\1/p')
-check link "the cable was pulled after the request went out, and put back" is "$pulled$restored" 11
-check link "the call under the pulled cable failed" has link '^          result   CK_ERR_(OUTCOME_UNKNOWN|TIMEOUT|TRANSPORT)'
-check link "within its deadline (6000 ms + 1 s): ${ms:-?} ms" test "${ms:-99999}" -le 7000
-check link "with the link back, the step ran again and the flow completed" is "$rc" 0
-check link "the driver saw the link go down and up" has link '^figure link_changes [3-9]'
+  if [ "$pulled" = 1 ]; then
+    for _ in $(seq 1 300); do # the call failed (the image pauses): put it back
+      if grep -q 'again    keeping the network running' "$tmp/$n.out" 2>/dev/null; then
+        monitor "$mon" "set_link net0 on"; restored=1; break
+      fi
+      sleep 0.1
+    done
+  fi
+  wait "$img_pid" || true
+  rc=$(grep -q '^net_kiosk: every step succeeded' "$tmp/$n.out" && echo 0 || echo 1)
+  read_state
+  stop_mock
+  ms=$(grep -m1 '^          result' "$tmp/$n.out" | sed -n 's/.* \([0-9][0-9]*\) ms.*/\1/p' || true)
+  check "$n" "the cable was pulled after the request went out, and put back" is "$pulled$restored" 11
+  check "$n" "the call under the pulled cable failed" has "$n" '^          result   CK_ERR_(OUTCOME_UNKNOWN|TIMEOUT|TRANSPORT)'
+  check "$n" "within its deadline (6000 ms + 1 s): ${ms:-?} ms" test "${ms:-99999}" -le 7000
+  check "$n" "with the link back, the step ran again and the flow completed" is "$rc" 0
+  check "$n" "the driver saw the link go down and up" has "$n" '^figure link_changes [3-9]'
+}
+pull_cable link v2
 check link "the issuer applied 2 cards (the first before the cable went)" is "$(counter cards_issued)" 2
 show_failed link
+pull_cable link-v1 v1
+check link-v1 "the enroll was replayed with its key" has link-v1 "key      .* \(the lost call's: replayed\)"
+check link-v1 "the ledger applied it once (1 enrollment, 1 replay de-duplicated)" \
+  is "$(counter v1_enrollments)/$(counter v1_dedup_hits)" 1/1
+show_failed link-v1
 
 if [ "$failures" -ne 0 ]; then
   say "$failures check(s) failed"
   exit 1
 fi
-say "all checks passed (flow, resume, drop-v2, drop-v1, wrong-ca, link)"
+say "all checks passed (flow, resume, drop-v2, drop-v1, wrong-ca, link, link-v1)"

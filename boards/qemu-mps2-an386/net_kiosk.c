@@ -481,17 +481,18 @@ static int nk_v2(const nk_opts *o, uint64_t *enroll_cpu)
     return rc;
 }
 
-/** @brief The v1 flow; 0 when every step succeeded. */
+/** @brief The v1 flow; 0 when every step succeeded. A step run again replays its key. */
 static int nk_v1(const nk_opts *o)
 {
+    char key[CK_V1_REQUEST_ID_SIZE] = "";
     int failed = -1;
     int rc;
 
     printf("\nv1: https://%s:%u (3DS program API v1)\n", o->name, (unsigned)o->port);
-    rc = kiosk_v1_flow(&g_client, &o->v1, KIOSK_V1_ENROLL, &failed);
+    rc = kiosk_v1_flow(&g_client, &o->v1, KIOSK_V1_ENROLL, key, &failed);
     if (rc != 0 && o->again_ms > 0u) {
         nk_pause(o->again_ms);
-        rc = kiosk_v1_flow(&g_client, &o->v1, failed, &failed);
+        rc = kiosk_v1_flow(&g_client, &o->v1, failed, key, &failed);
     }
     return rc;
 }

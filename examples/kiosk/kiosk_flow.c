@@ -249,25 +249,27 @@ int kiosk_v1_call(ck_client *client, int step, ck_otp_method otp, const kiosk_v1
     return failed;
 }
 
-int kiosk_v1_flow(ck_client *client, const kiosk_v1_ids *ids, int first_step, int *failed_step)
+int kiosk_v1_flow(ck_client *client, const kiosk_v1_ids *ids, int first_step, char *key, int *failed_step)
 {
-    char key[CK_V1_REQUEST_ID_SIZE];
     ck_result r;
     int step;
 
     *failed_step = -1;
     for (step = first_step < 0 ? 0 : first_step; step < KIOSK_V1_STEPS; step++) {
         ck_otp_method otp = kiosk_v1_otp(step);
-        ck_err e;
+        int replay = key[0] != '\0';
 
         kiosk_v1_print_step(step, otp, ids);
-        e = ck_v1_request_id_new(client, key);
-        if (e != CK_OK) {
-            printf("          result   %s (no idempotency key could be made; nothing was sent)\n", ck_strerror(e));
-            *failed_step = step;
-            return 1;
+        if (!replay) {
+            ck_err e = ck_v1_request_id_new(client, key);
+            if (e != CK_OK) {
+                printf("          result   %s (no idempotency key could be made; nothing was sent)\n",
+                       ck_strerror(e));
+                *failed_step = step;
+                return 1;
+            }
         }
-        printf("          key      %s\n", key);
+        printf("          key      %s%s\n", key, replay ? " (the lost call's: replayed)" : "");
         fflush(stdout);
         if (kiosk_v1_call(client, step, otp, ids, key, &r) != 0) {
             if (r.err == CK_ERR_OUTCOME_UNKNOWN) {
@@ -277,6 +279,7 @@ int kiosk_v1_flow(ck_client *client, const kiosk_v1_ids *ids, int first_step, in
             *failed_step = step;
             return 1;
         }
+        key[0] = '\0';
         fflush(stdout);
     }
     return 0;

@@ -94,9 +94,13 @@ int kiosk_v1_call(ck_client *client, int step, ck_otp_method otp, const kiosk_v1
  * @brief The v1 flow without a journal, from @p first_step to the last:
  * for each step make its key, print it, call, and say when the outcome is
  * unknown. Stops at the first failure.
+ * @param key         in/out, CK_V1_REQUEST_ID_SIZE bytes: "" to make a key
+ *                    for the first step, or the key of a step whose answer
+ *                    was lost, to replay it (the issuer applies it once);
+ *                    on failure, the failed step's key
  * @param failed_step out: the step that failed (KIOSK_V1_ENROLL..), -1 when none did
  * @return 0 when every step ran succeeded, 1 otherwise.
  */
-int kiosk_v1_flow(ck_client *client, const kiosk_v1_ids *ids, int first_step, int *failed_step);
+int kiosk_v1_flow(ck_client *client, const kiosk_v1_ids *ids, int first_step, char *key, int *failed_step);
 
 #endif /* KIOSK_FLOW_H */
