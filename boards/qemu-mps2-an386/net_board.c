@@ -112,12 +112,6 @@ const lan9118_stats *ck_board_net_stats(void)
     return &g_eth.stats;
 }
 
-static uint32_t net_now_ms(void *ctx)
-{
-    (void)ctx;
-    return ck_board_millis();
-}
-
 static void net_sleep_ms(void *ctx, uint32_t ms)
 {
     uint32_t start = ck_board_millis();
@@ -130,6 +124,5 @@ static void net_sleep_ms(void *ctx, uint32_t ms)
 void ck_board_net_platform(ck_platform *out)
 {
     ck_board_test_platform(out); /* TEST ONLY random, SysTick clock */
-    out->now_ms = net_now_ms;
     out->sleep_ms = net_sleep_ms;
 }
