@@ -28,10 +28,11 @@ CKCTL_SRCS  := $(sort $(wildcard tools/ckctl/*.c))
 CKCTL_OBJS  := $(CKCTL_SRCS:%.c=$(BUILD)/%.o)
 CKCTL3_OBJS := $(CKCTL_SRCS:%.c=$(MBEDTLS3_BUILD)/%.o)
 # Both kiosks link kiosk_common.o, their shared plumbing (options, credentials,
-# the TCP -> TLS -> client stack, result printing); it includes ck_tls.h, so
-# it too is built once per mbedTLS version.
-KIOSK_COMMON_OBJ   := $(BUILD)/examples/kiosk/kiosk_common.o
-KIOSK_COMMON3_OBJ  := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk_common.o
+# the TCP -> TLS -> client stack), and kiosk_flow.o (the flows, result printing;
+# the board image links it too); kiosk_common.o includes ck_tls.h, so both
+# are built once per mbedTLS version.
+KIOSK_COMMON_OBJ   := $(BUILD)/examples/kiosk/kiosk_common.o $(BUILD)/examples/kiosk/kiosk_flow.o
+KIOSK_COMMON3_OBJ  := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk_common.o $(MBEDTLS3_BUILD)/examples/kiosk/kiosk_flow.o
 KIOSK_OBJS  := $(BUILD)/examples/kiosk/kiosk.o $(KIOSK_COMMON_OBJ)
 KIOSK3_OBJS := $(MBEDTLS3_BUILD)/examples/kiosk/kiosk.o $(KIOSK_COMMON3_OBJ)
 KIOSK_V1_OBJS  := $(BUILD)/examples/kiosk/kiosk_v1.o $(KIOSK_COMMON_OBJ)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Flash and RAM of a linked board image by origin, from its GNU ld map file.
 #   scripts/qemu_image_size.sh IMAGE.map
-# Origins: cardkit's lib/ (libcardkit.a), the TLS port (ck_tls.o), mbedTLS
-# (libmbedtls-board.a), newlib and libgcc, the board, and the rest (the
-# program). Flash is code, read-only data and .data's initial values; RAM is
+# Origins: cardkit's lib/ (libcardkit.a), the TLS port (ck_tls.o), the
+# lwIP port (ck_lwip_raw.o), the network driver (lan9118_netif.o), lwIP
+# (liblwip-board.a), mbedTLS (libmbedtls-board.a), newlib and libgcc, the
+# board, and the rest (the program). Origins an image does not link are
+# left out of its table. Flash is code, read-only data and .data's initial values; RAM is
 # .data and .bss (the stack, a fixed reservation of the linker script, is
 # not in .bss and is printed apart).
 set -euo pipefail
@@ -14,9 +16,12 @@ awk '
   function origin(f) {
     if (f ~ /libcardkit\.a\(/) return "cardkit lib/"
     if (f ~ /ck_tls\.o$/) return "TLS port"
+    if (f ~ /ck_lwip_raw\.o$/) return "lwIP port"
+    if (f ~ /lan9118_netif\.o$/) return "LAN9118 driver"
+    if (f ~ /liblwip-board\.a\(/) return "lwIP 2.1.3"
     if (f ~ /libmbedtls-board\.a\(/) return "mbedTLS 3.6"
     if (f ~ /lib(c|g|m|rdimon|nosys|gcc)(_nano)?\.a\(/ || f ~ /crt[^\/]*\.o$/) return "newlib + libgcc"
-    if (f ~ /tls_client_image\.o$/) return "program"
+    if (f ~ /(tls_client_image|net_kiosk|kiosk_flow)\.o$/) return "program"
     if (f ~ /boards\//) return "board"
     return "program"
   }
@@ -42,7 +47,7 @@ awk '
     for (i = 1; i <= length(h); i++) { c = index("0123456789abcdef", substr(h, i, 1)) - 1; n = n * 16 + c }
     return n }
   END {
-    order = "cardkit lib/|TLS port|mbedTLS 3.6|board|program|newlib + libgcc"
+    order = "cardkit lib/|TLS port|lwIP port|LAN9118 driver|lwIP 2.1.3|mbedTLS 3.6|board|program|newlib + libgcc"
     n = split(order, o, "|")
     printf "   %-18s %9s %9s\n", "origin", "flash", "RAM"
     for (i = 1; i <= n; i++) if (o[i] in seen) {

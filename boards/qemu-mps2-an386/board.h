@@ -39,6 +39,13 @@ void ck_board_puts(const char *s);
  */
 void ck_board_exit(int status) __attribute__((noreturn));
 
+/**
+ * @brief The program's command line from the host (SYS_GET_CMDLINE: under
+ * QEMU, the image's path and then -append's text), NUL-terminated in @p buf.
+ * @return its length, or -1 when the host gives none or it does not fit.
+ */
+int ck_board_cmdline(char *buf, size_t cap);
+
 /** @brief Centiseconds since QEMU started (SYS_CLOCK); for reports only. */
 uint32_t ck_board_host_centis(void);
 

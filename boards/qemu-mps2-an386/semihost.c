@@ -12,6 +12,7 @@
 
 #define SH_SYS_WRITE0 0x04u
 #define SH_SYS_CLOCK 0x10u
+#define SH_SYS_GET_CMDLINE 0x15u
 #define SH_SYS_EXIT 0x18u
 #define SH_SYS_EXIT_EXTENDED 0x20u
 #define SH_ADP_STOPPED_APPLICATION_EXIT 0x20026u
@@ -49,4 +50,21 @@ void ck_board_exit(int status)
 uint32_t ck_board_host_centis(void)
 {
     return sh_call(SH_SYS_CLOCK, NULL);
+}
+
+int ck_board_cmdline(char *buf, size_t cap)
+{
+    /* SYS_GET_CMDLINE: {buffer, its size} in, {buffer, length} out. */
+    uint32_t block[2];
+    if (buf == NULL || cap < 2u) {
+        return -1;
+    }
+    block[0] = (uint32_t)(uintptr_t)buf;
+    block[1] = (uint32_t)(cap > 0xFFFFu ? 0xFFFFu : cap);
+    if (sh_call(SH_SYS_GET_CMDLINE, block) != 0u || block[1] >= cap) {
+        buf[0] = '\0';
+        return -1;
+    }
+    buf[block[1]] = '\0';
+    return (int)block[1];
 }

@@ -23,18 +23,14 @@
  * ::ck_client and one ::ck_buffers serve all four calls (and the connection
  * is kept alive between them). Nothing is allocated by cardkit.
  *
- * The option parsing, credentials, connection stack and result printing
- * are shared with kiosk_v1.c (kiosk_common.c); this file holds the flow.
+ * The option parsing, credentials and connection stack are shared with
+ * kiosk_v1.c (kiosk_common.c); the flow and the result printing with the
+ * board's networked image (kiosk_flow.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "kiosk_common.h"
-
-/** @brief Defaults: the product and cardholders of the provider's documents. */
-#define KV2_DEFAULT_PRODUCT "T1FBXO"
-#define KV2_DEFAULT_CARDHOLDER "273555991139442689"
-#define KV2_DEFAULT_OTHER_CARDHOLDER "273555991139442690"
 
 /** @brief What the kiosk was told to do. */
 typedef struct kv2_opts {
@@ -66,82 +62,23 @@ static int kv2_parse(int argc, char **argv, kv2_opts *o)
         {"--other-cardholder", &o->other_cardholder},
     };
 
-    o->product = KV2_DEFAULT_PRODUCT;
-    o->cardholder = KV2_DEFAULT_CARDHOLDER;
-    o->other_cardholder = KV2_DEFAULT_OTHER_CARDHOLDER;
+    o->product = KIOSK_V2_DEFAULT_PRODUCT;
+    o->cardholder = KIOSK_V2_DEFAULT_CARDHOLDER;
+    o->other_cardholder = KIOSK_V2_DEFAULT_OTHER_CARDHOLDER;
     return kiosk_parse(&kv2_program, argc, argv, &o->conn, own, sizeof own / sizeof own[0]);
 }
 
-/** @brief Print the outcome of one step (see kiosk_report()), and what an unknown outcome means; 0 on success. */
-static int kv2_report(const ck_result *r, const char *card_id)
-{
-    int failed = kiosk_report(r, card_id, "request-id");
-
-    if (r->applied == CK_APPLIED_MAYBE) {
-        printf("          the request may have been applied and no answer settled it: check before repeating it\n");
-    }
-    return failed;
-}
-
-/** @brief The four steps, stopping at the first failure. */
+/** @brief The four steps (kiosk_flow.c), stopping at the first failure. */
 static int kv2_flow(const kv2_opts *o)
 {
-    ck_card_apply_req apply;
-    ck_card_apply_resp card;
-    ck_3ds_req enroll;
-    ck_3ds_req update;
-    ck_contact_req contact;
-    ck_result r;
+    kiosk_v2_ids ids;
+    char card_id[CK_ID_MAX] = "";
+    int failed_step;
 
-    memset(&apply, 0, sizeof apply);
-    apply.card_product_code = o->product;
-    apply.apply_coupon = false;
-    apply.remark = "kiosk example: card for a walk-in cardholder";
-    apply.transaction_amount_limit = "500.00";
-    apply.daily_limit = "1000.00";
-    apply.cardholder_id = o->cardholder;
-    printf("step 1/4  create a card (product %s) for cardholder %s\n", o->product, o->cardholder);
-    (void)ck_card_apply(&kv2_stack.client, &apply, &card, &r);
-    if (kv2_report(&r, r.err == CK_OK ? card.card_id : NULL) != 0) {
-        return 1;
-    }
-
-    enroll.card_id = card.card_id;
-    enroll.cardholder_id = o->cardholder;
-    printf("step 2/4  enroll card ");
-    kiosk_print_text(card.card_id);
-    printf(" for 3-D Secure (cardholder %s)\n", o->cardholder);
-    (void)ck_3ds_enroll(&kv2_stack.client, &enroll, &r);
-    if (kv2_report(&r, NULL) != 0) {
-        return 1;
-    }
-
-    /* Sample contact details; the kiosk never prints them. */
-    contact.cardholder_id = o->cardholder;
-    contact.call_prefix = "+1";
-    contact.mobile = "4155550132";
-    contact.email = "walk-in.cardholder@example.com";
-    contact.date_of_birth = "1988-07-14";
-    contact.address_line = "1 Market Street";
-    contact.city = "San Francisco";
-    contact.state = "CA";
-    contact.post_code = "94105";
-    contact.country_code = "US";
-    contact.security_index = "2";
-    contact.security_answer = "kiosk-demo-answer";
-    printf("step 3/4  update the 3DS contact details of cardholder %s (12 fields)\n", o->cardholder);
-    (void)ck_contact_update(&kv2_stack.client, &contact, &r);
-    if (kv2_report(&r, NULL) != 0) {
-        return 1;
-    }
-
-    update.card_id = card.card_id;
-    update.cardholder_id = o->other_cardholder;
-    printf("step 4/4  re-associate card ");
-    kiosk_print_text(card.card_id);
-    printf(" with cardholder %s\n", o->other_cardholder);
-    (void)ck_3ds_update(&kv2_stack.client, &update, &r);
-    return kv2_report(&r, NULL);
+    ids.product = o->product;
+    ids.cardholder = o->cardholder;
+    ids.other_cardholder = o->other_cardholder;
+    return kiosk_v2_flow(&kv2_stack.client, &ids, 1, 4, card_id, &failed_step);
 }
 
 int main(int argc, char **argv)

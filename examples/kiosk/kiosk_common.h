@@ -2,8 +2,8 @@
  * @file kiosk_common.h
  * @brief The plumbing both kiosk examples share: the command line over the
  * environment's defaults, the credentials, the TCP -> TLS -> client stack on
- * the POSIX and mbedTLS ports, and the printing of server text and of each
- * call's result and buffer use. Each program keeps only its own flow.
+ * the POSIX and mbedTLS ports. The flows and the printing of each call's
+ * result are in kiosk_flow.c (shared with the board's networked image).
  *
  * Like the programs, it uses cardkit's public API and its ports only.
  * ck_tls embeds mbedTLS contexts, so this file is compiled once per mbedTLS
@@ -18,6 +18,7 @@
 #include "cardkit/cardkit.h"
 #include "ck_posix.h"
 #include "ck_tls.h"
+#include "kiosk_flow.h"
 
 /** @brief What tells one kiosk program from the other in the shared code. */
 typedef struct kiosk_program {
@@ -98,22 +99,5 @@ int kiosk_stack_open(kiosk_stack *s, const kiosk_program *p, const kiosk_conn_op
 
 /** @brief Close the client's connection and free the TLS state. */
 void kiosk_stack_close(kiosk_stack *s);
-
-/**
- * @brief Print text that came from the server (ids, codes, messages) with
- * every control character, C1 controls included, shown as '?', so that an
- * answer cannot forge lines or drive the kiosk's terminal.
- */
-void kiosk_print_text(const char *s);
-
-/**
- * @brief Print the outcome of one call and the buffers it used; on failure
- * also the invalid field, the cause and what the server said.
- * @param r                 the call's result
- * @param card_id           printed as "card ..." when not NULL or empty
- * @param request_id_label  what the server's request id is called on the result line
- * @return 0 on success, 1 on failure.
- */
-int kiosk_report(const ck_result *r, const char *card_id, const char *request_id_label);
 
 #endif /* KIOSK_COMMON_H */

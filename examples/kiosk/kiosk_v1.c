@@ -37,9 +37,9 @@
  * ::ck_client and one ::ck_buffers serve every call. Nothing is allocated by
  * cardkit.
  *
- * The option parsing, credentials, connection stack and result printing
- * are shared with kiosk.c (kiosk_common.c); this file holds the v1 flow and
- * its journal.
+ * The option parsing, credentials and connection stack are shared with
+ * kiosk.c (kiosk_common.c); the calls, step lines and result printing with
+ * the board's networked image (kiosk_flow.c); this file holds the journal.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -51,25 +51,11 @@
 
 #include "kiosk_common.h"
 
-/** @brief Defaults: ids the mock issuer accepts (any non-empty ids work there). */
-#define KV1_DEFAULT_PRODUCT "VC-KIOSK"
-#define KV1_DEFAULT_CARDHOLDER "273555991139442689"
-#define KV1_DEFAULT_WALLET "wallet-kiosk-0001"
-#define KV1_DEFAULT_CARD "card59202507231957437131"
-
-/** @brief The steps. */
-enum { KV1_ENROLL = 0, KV1_GET, KV1_UPDATE, KV1_UNENROLL, KV1_STEPS };
-
 /** @brief Step names, as stored in the journal. */
-static const char *const kv1_step_names[KV1_STEPS] = {"enroll", "get", "update", "unenroll"};
+static const char *const kv1_step_names[KIOSK_V1_STEPS] = {"enroll", "get", "update", "unenroll"};
 
-/** @brief Longest id the journal keeps. */
-#define KV1_ID_MAX 64u
 /** @brief Largest journal record. */
 #define KV1_RECORD_MAX 512u
-/** @brief GET entries the kiosk can take. */
-#define KV1_MAX_ENTRIES 4u
-
 /** @brief What the kiosk was told to do. */
 typedef struct kv1_opts {
     kiosk_conn_opts conn;
@@ -82,13 +68,13 @@ typedef struct kv1_opts {
 
 /** @brief A journal record: one step whose answer was not seen yet. */
 typedef struct kv1_record {
-    int step;                               /**< KV1_ENROLL .. KV1_UNENROLL */
+    int step;                               /**< KIOSK_V1_ENROLL .. KIOSK_V1_UNENROLL */
     ck_otp_method otp;                      /**< enroll, update */
     char key[CK_V1_REQUEST_ID_SIZE];        /**< the idempotency key */
-    char product[KV1_ID_MAX + 1u];
-    char cardholder[KV1_ID_MAX + 1u];
-    char wallet[KV1_ID_MAX + 1u];
-    char card[KV1_ID_MAX + 1u];
+    char product[KIOSK_V1_ID_MAX + 1u];
+    char cardholder[KIOSK_V1_ID_MAX + 1u];
+    char wallet[KIOSK_V1_ID_MAX + 1u];
+    char card[KIOSK_V1_ID_MAX + 1u];
 } kv1_record;
 
 /** @brief The connection stack and the one buffer set (static: mbedTLS contexts are large). */
@@ -117,16 +103,16 @@ static int kv1_parse(int argc, char **argv, kv1_opts *o)
     int rc;
 
     memset(o, 0, sizeof *o);
-    o->product = KV1_DEFAULT_PRODUCT;
-    o->cardholder = KV1_DEFAULT_CARDHOLDER;
-    o->wallet = KV1_DEFAULT_WALLET;
-    o->card = KV1_DEFAULT_CARD;
+    o->product = KIOSK_V1_DEFAULT_PRODUCT;
+    o->cardholder = KIOSK_V1_DEFAULT_CARDHOLDER;
+    o->wallet = KIOSK_V1_DEFAULT_WALLET;
+    o->card = KIOSK_V1_DEFAULT_CARD;
     rc = kiosk_parse(&kv1_program, argc, argv, &o->conn, own, sizeof own / sizeof own[0]);
     if (rc != 0) {
         return rc;
     }
-    if (strlen(o->product) > KV1_ID_MAX || strlen(o->cardholder) > KV1_ID_MAX ||
-        strlen(o->wallet) > KV1_ID_MAX || strlen(o->card) > KV1_ID_MAX) {
+    if (strlen(o->product) > KIOSK_V1_ID_MAX || strlen(o->cardholder) > KIOSK_V1_ID_MAX ||
+        strlen(o->wallet) > KIOSK_V1_ID_MAX || strlen(o->card) > KIOSK_V1_ID_MAX) {
         return kiosk_usage(&kv1_program, "ids are at most 64 characters");
     }
     return 0;
@@ -230,7 +216,7 @@ static int kv1_take(const char *line, const char *name, char *out, size_t cap)
  */
 static int kv1_journal_read(const char *path, kv1_record *r)
 {
-    char line[KV1_ID_MAX + 32u];
+    char line[KIOSK_V1_ID_MAX + 32u];
     char step[16] = "";
     char otp[8] = "";
     int have_end = 0;
@@ -266,7 +252,7 @@ static int kv1_journal_read(const char *path, kv1_record *r)
     }
     (void)fclose(f);
     r->step = -1;
-    for (i = 0; i < KV1_STEPS; i++) {
+    for (i = 0; i < KIOSK_V1_STEPS; i++) {
         if (strcmp(step, kv1_step_names[i]) == 0) {
             r->step = i;
         }
@@ -283,68 +269,24 @@ static int kv1_journal_read(const char *path, kv1_record *r)
 /* The calls                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/** @brief Print a destination (a phone number or an e-mail address) masked: "+62*******022". */
-static void kv1_print_masked(const char *s)
+/** @brief The ids of a journal record, as the shared flow takes them. */
+static void kv1_ids(const kv1_record *rec, kiosk_v1_ids *ids)
 {
-    size_t n = strlen(s);
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (i < 3u || i + 3u >= n || c == '@' || c == '.') {
-            putchar(c < 0x20u || c >= 0x7Fu ? '?' : (int)c);
-        } else {
-            putchar('*');
-        }
-    }
+    ids->product = rec->product;
+    ids->cardholder = rec->cardholder;
+    ids->wallet = rec->wallet;
+    ids->card = rec->card;
 }
 
-/** @brief Run one step of @p rec (its key already set) and print it; returns 0 on success. */
+/** @brief Run one step of @p rec (its key already set), print it (kiosk_flow.c), settle the journal; 0 on success. */
 static int kv1_call(const kv1_opts *o, const kv1_record *rec)
 {
-    ck_v1_req req;
-    ck_v1_3ds_entry entries[KV1_MAX_ENTRIES];
-    size_t count = 0;
-    size_t i;
+    kiosk_v1_ids ids;
     ck_result r;
     int failed;
 
-    memset(&req, 0, sizeof req);
-    req.product_id = rec->product;
-    req.cardholder_id = rec->cardholder;
-    req.wallet_id = rec->wallet;
-    req.card_id = rec->card;
-    req.otp = rec->otp;
-    memcpy(req.request_id, rec->key, sizeof req.request_id);
-    switch (rec->step) {
-    case KV1_ENROLL:
-        (void)ck_v1_3ds_enroll(&kv1_stack.client, &req, &r);
-        break;
-    case KV1_GET:
-        (void)ck_v1_3ds_get(&kv1_stack.client, &req, entries, KV1_MAX_ENTRIES, &count, &r);
-        break;
-    case KV1_UPDATE:
-        (void)ck_v1_3ds_update(&kv1_stack.client, &req, &r);
-        break;
-    default:
-        (void)ck_v1_3ds_unenroll(&kv1_stack.client, &req, &r);
-        break;
-    }
-    failed = kiosk_report(&r, NULL, "server request-id");
-    if (rec->step == KV1_GET && r.err == CK_OK) {
-        for (i = 0; i < count; i++) {
-            printf("          entry %lu/%lu  ", (unsigned long)(i + 1u), (unsigned long)count);
-            kiosk_print_text(entries[i].otp_delivery_method);
-            printf("  ");
-            kv1_print_masked(entries[i].destination);
-            printf("  ");
-            kiosk_print_text(entries[i].status);
-            printf("\n");
-        }
-        if (count == 0u) {
-            printf("          no entries\n");
-        }
-    }
+    kv1_ids(rec, &ids);
+    failed = kiosk_v1_call(&kv1_stack.client, rec->step, rec->otp, &ids, rec->key, &r);
     if (o->journal != NULL) {
         /* Settled, one way or the other: the record is done. */
         if (r.applied != CK_APPLIED_MAYBE) {
@@ -363,27 +305,13 @@ static int kv1_call(const kv1_opts *o, const kv1_record *rec)
     return failed;
 }
 
-/** @brief What step @p s does, for the step line. */
+/** @brief The step line of @p rec (kiosk_flow.c). */
 static void kv1_print_step(int s, const kv1_record *rec)
 {
-    printf("step %d/%d  ", s + 1, KV1_STEPS);
-    switch (s) {
-    case KV1_ENROLL:
-        printf("enroll card %s in the 3DS program, OTP by %s", rec->card, rec->otp == CK_OTP_SMS ? "SMS" : "EMAIL");
-        break;
-    case KV1_GET:
-        printf("read the 3DS enrollment details of card %s", rec->card);
-        break;
-    case KV1_UPDATE:
-        printf("switch the OTP delivery method of card %s to %s", rec->card,
-               rec->otp == CK_OTP_SMS ? "SMS" : "EMAIL");
-        break;
-    default:
-        printf("unenroll card %s from the 3DS program", rec->card);
-        break;
-    }
-    printf("  [%s " CK_V1_PATH_3DS "]\n",
-           s == KV1_ENROLL ? "POST" : (s == KV1_GET ? "GET" : (s == KV1_UPDATE ? "PATCH" : "DELETE")));
+    kiosk_v1_ids ids;
+
+    kv1_ids(rec, &ids);
+    kiosk_v1_print_step(s, rec->otp, &ids);
 }
 
 /**
@@ -397,7 +325,7 @@ static int kv1_step(const kv1_opts *o, int s)
 
     memset(&rec, 0, sizeof rec);
     rec.step = s;
-    rec.otp = s == KV1_ENROLL ? CK_OTP_SMS : (s == KV1_UPDATE ? CK_OTP_EMAIL : CK_OTP_NONE);
+    rec.otp = kiosk_v1_otp(s);
     (void)snprintf(rec.product, sizeof rec.product, "%s", o->product);
     (void)snprintf(rec.cardholder, sizeof rec.cardholder, "%s", o->cardholder);
     (void)snprintf(rec.wallet, sizeof rec.wallet, "%s", o->wallet);
@@ -427,7 +355,7 @@ static int kv1_recover(const kv1_opts *o, int *next)
     kv1_record rec;
     int found;
 
-    *next = KV1_ENROLL;
+    *next = KIOSK_V1_ENROLL;
     if (o->journal == NULL) {
         return 0;
     }
@@ -442,7 +370,7 @@ static int kv1_recover(const kv1_opts *o, int *next)
     }
     printf("recovery: the journal holds step %d/%d (%s) with key %s, sent before the last stop\n"
            "          without an answer: replaying it with the same key and ids\n",
-           rec.step + 1, KV1_STEPS, kv1_step_names[rec.step], rec.key);
+           rec.step + 1, KIOSK_V1_STEPS, kv1_step_names[rec.step], rec.key);
     kv1_print_step(rec.step, &rec);
     printf("          key      %s (from the journal)\n", rec.key);
     if (kv1_call(o, &rec) != 0) {
@@ -478,12 +406,12 @@ int main(int argc, char **argv)
         return 1;
     }
     rc = kv1_recover(&o, &s);
-    for (; rc == 0 && s < KV1_STEPS; s++) {
+    for (; rc == 0 && s < KIOSK_V1_STEPS; s++) {
         rc = kv1_step(&o, s);
     }
     kiosk_stack_close(&kv1_stack);
     if (rc == 0) {
-        printf("\nkiosk_v1: all %d v1 steps succeeded\n", KV1_STEPS);
+        printf("\nkiosk_v1: all %d v1 steps succeeded\n", KIOSK_V1_STEPS);
     } else {
         printf("\nkiosk_v1: stopped at the failed step\n");
     }

@@ -125,6 +125,7 @@ typedef struct mock_counters {
     unsigned long all_requests;        /**< every request, /__mock/ included */
     unsigned long connections;         /**< TCP connections accepted */
     unsigned long handshakes;          /**< TLS handshakes completed */
+    unsigned long resumptions;         /**< handshakes that resumed a cached session */
     unsigned long cards_issued;        /**< successful apply */
     unsigned long enrollments;         /**< successful enroll (isSuccess true) */
     unsigned long enrollment_updates;  /**< successful 3DS update */

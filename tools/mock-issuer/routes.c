@@ -155,6 +155,7 @@ static void mock_state_endpoint(mock_app *app, const mock_request *req, mock_res
     mock_member_ulong(&w, "all_requests", c->all_requests);
     mock_member_ulong(&w, "connections", c->connections);
     mock_member_ulong(&w, "handshakes", c->handshakes);
+    mock_member_ulong(&w, "resumptions", c->resumptions);
     mock_member_ulong(&w, "cards_issued", c->cards_issued);
     mock_member_ulong(&w, "enrollments", c->enrollments);
     mock_member_ulong(&w, "enrollment_updates", c->enrollment_updates);

@@ -36,6 +36,7 @@
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
 #include <mbedtls/x509_crt.h>
 
 #include "mock.h"
@@ -80,6 +81,8 @@ static mock_conn mock_conns[MOCK_MAX_CONN];
 static mbedtls_entropy_context mock_entropy;
 static mbedtls_ctr_drbg_context mock_drbg;
 static mbedtls_ssl_config mock_ssl_conf;
+/* Sessions kept for resumption (session ids), as a production server does. */
+static mbedtls_ssl_cache_context mock_ssl_cache;
 static mbedtls_x509_crt mock_crt;
 static mbedtls_pk_context mock_pk;
 
@@ -609,6 +612,16 @@ static void mock_accept(int lfd)
     }
 }
 
+/** @brief The session cache's lookup, counting the sessions it finds (each a resumed handshake). */
+static int mock_cache_get(void *data, mbedtls_ssl_session *session)
+{
+    int r = mbedtls_ssl_cache_get(data, session);
+    if (r == 0) {
+        mock_the_app->st->counters.resumptions++;
+    }
+    return r;
+}
+
 /** @brief Load the certificate and key and set up the TLS server configuration. */
 static bool mock_tls_init(const mock_config *cfg)
 {
@@ -619,6 +632,7 @@ static bool mock_tls_init(const mock_config *cfg)
     mbedtls_entropy_init(&mock_entropy);
     mbedtls_ctr_drbg_init(&mock_drbg);
     mbedtls_ssl_config_init(&mock_ssl_conf);
+    mbedtls_ssl_cache_init(&mock_ssl_cache);
     mbedtls_x509_crt_init(&mock_crt);
     mbedtls_pk_init(&mock_pk);
 
@@ -651,6 +665,7 @@ static bool mock_tls_init(const mock_config *cfg)
         mbedtls_ssl_conf_rng(&mock_ssl_conf, mbedtls_ctr_drbg_random, &mock_drbg);
         mbedtls_ssl_conf_min_version(&mock_ssl_conf, MBEDTLS_SSL_MAJOR_VERSION_3,
                                      MBEDTLS_SSL_MINOR_VERSION_3);
+        mbedtls_ssl_conf_session_cache(&mock_ssl_conf, &mock_ssl_cache, mock_cache_get, mbedtls_ssl_cache_set);
         r = mbedtls_ssl_conf_own_cert(&mock_ssl_conf, &mock_crt, &mock_pk);
     }
     if (r != 0) {
@@ -667,6 +682,7 @@ static void mock_tls_free(void)
     mbedtls_pk_free(&mock_pk);
     mbedtls_x509_crt_free(&mock_crt);
     mbedtls_ssl_config_free(&mock_ssl_conf);
+    mbedtls_ssl_cache_free(&mock_ssl_cache);
     mbedtls_ctr_drbg_free(&mock_drbg);
     mbedtls_entropy_free(&mock_entropy);
 }
