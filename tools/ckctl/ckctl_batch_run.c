@@ -47,6 +47,7 @@ typedef struct ckb_slot {
     ckb_row cells;                  /**< the row (owns the strings args points at) */
     ckctl_args args;                /**< its command */
     bool replay;                    /**< sent before and never answered */
+    const char *entity;             /**< the card (or cardholder) it acts on, or NULL */
     ckb_rowres rr;                  /**< its result */
     char line[CKB_RESULT_MAX];      /**< its results line */
 } ckb_slot;
@@ -297,14 +298,55 @@ static void ckb_process(ckb_engine *e, ckb_worker *w, ckb_slot *slot)
     (void)pthread_mutex_unlock(&e->mu);
 }
 
-/** @brief The lowest ready slot, or NULL. Called locked. */
+/** @brief The card a row acts on (the cardholder for contact.update), or NULL. */
+static const char *ckb_entity(const ckctl_args *a)
+{
+    switch (a->command->id) {
+    case CKCTL_CMD_3DS_ENROLL:
+    case CKCTL_CMD_3DS_UPDATE:
+        return a->threeds.card_id;
+    case CKCTL_CMD_CONTACT_UPDATE:
+        return a->contact.cardholder_id;
+    case CKCTL_CMD_V1_ENROLL:
+    case CKCTL_CMD_V1_UPDATE:
+    case CKCTL_CMD_V1_UNENROLL:
+        return a->v1.card_id;
+    default:
+        return NULL;
+    }
+}
+
+/** @brief Is an earlier row on the same card still waiting or in flight? Called locked. */
+static bool ckb_blocked(const ckb_engine *e, unsigned long s)
+{
+    const ckb_slot *slot = &e->slots[s % e->window];
+    unsigned long k;
+
+    if (slot->entity == NULL) {
+        return false;
+    }
+    for (k = e->seq_out; k < s; k++) {
+        const ckb_slot *o = &e->slots[k % e->window];
+        if ((o->st == CKB_READY || o->st == CKB_RUNNING) && o->entity != NULL &&
+            strcmp(o->entity, slot->entity) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/**
+ * @brief The lowest ready slot that no earlier row on the same card holds
+ * back (rows on one card run in file order: enroll, then update), or NULL.
+ * Called locked.
+ */
 static ckb_slot *ckb_next_ready(ckb_engine *e)
 {
     unsigned long s;
 
     for (s = e->seq_out; s < e->seq_in; s++) {
         ckb_slot *slot = &e->slots[s % e->window];
-        if (slot->st == CKB_READY) {
+        if (slot->st == CKB_READY && !ckb_blocked(e, s)) {
             return slot;
         }
     }
@@ -331,6 +373,7 @@ static void *ckb_worker_main(void *arg)
         (void)pthread_mutex_lock(&e->mu);
         slot->st = CKB_DONE;
         (void)pthread_cond_broadcast(&e->cv_done);
+        (void)pthread_cond_broadcast(&e->cv_work); /* a row on the same card may go now */
     }
     (void)pthread_mutex_unlock(&e->mu);
     return NULL;
@@ -423,6 +466,7 @@ static void ckb_fill(ckb_engine *e, ckb_row *row, const ck_date *today)
     default:
         break;
     }
+    slot->entity = ckb_entity(&slot->args);
     slot->st = CKB_READY;
     (void)pthread_cond_signal(&e->cv_work);
 }
