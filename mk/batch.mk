@@ -28,7 +28,7 @@ $(BATCH_TEST_OBJ): tests/integration/test_batch_read.c | $(DEPS_STAMP)
 $(BATCH_TEST): $(BATCH_TEST_OBJ) $(BATCH_READ_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcsv -lcjson $(TEST_LIBS)
 
-batch-test: $(BATCH_TEST) $(CKCTL) $(MOCK_BIN)
+batch-test: $(BATCH_TEST) $(CKCTL) $(KIOSK) $(KIOSK_V1) $(MOCK_BIN)
 	@tests/integration/batch_test.sh $(BUILD)
 
 bench-batch: $(CKCTL) $(MOCK_BIN)

@@ -178,6 +178,17 @@ static bool ckb_journal_load(ckb_journal *j, FILE *f, const char *hash_hex, char
     return true;
 }
 
+/** @brief Take the journal for this run (a POSIX write lock, released when the process ends). */
+static bool ckb_journal_lock(int fd)
+{
+    struct flock fl;
+
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    return fcntl(fd, F_SETLK, &fl) == 0;
+}
+
 ckb_journal *ckb_journal_open(const char *path, const char *hash_hex, unsigned long rows, char *msg,
                               size_t cap)
 {
@@ -201,6 +212,13 @@ ckb_journal *ckb_journal_open(const char *path, const char *hash_hex, unsigned l
         if (j->fd >= 0) {
             (void)close(j->fd);
         }
+        free(j);
+        return NULL;
+    }
+    if (!ckb_journal_lock(j->fd)) {
+        (void)snprintf(msg, cap, "another run is using this journal");
+        (void)fclose(f);
+        (void)close(j->fd);
         free(j);
         return NULL;
     }
@@ -301,7 +319,7 @@ bool ckb_journal_not_sent(ckb_journal *j, unsigned long row)
 
 bool ckb_journal_resolved(ckb_journal *j, unsigned long row)
 {
-    return ckb_journal_append(j, 'R', row, NULL);
+    return ckb_journal_append(j, 'R', row, NULL) && ckb_index_set(j, row, CKB_J_RESOLVED, 0);
 }
 
 void ckb_journal_close(ckb_journal *j)

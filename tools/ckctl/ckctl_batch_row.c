@@ -131,12 +131,12 @@ static bool ckb_words(const ckb_row *row, const ckctl_command *cmd, char **w, in
         if (strcmp(name, "op") == 0) {
             continue;
         }
+        if (v[0] == '\0') {
+            continue;
+        }
         if (!ckb_known_column(name)) {
             (void)snprintf(msg, cap, "row %lu: %.40s: unknown column (no operation takes it)", row->no, name);
             return false;
-        }
-        if (v[0] == '\0') {
-            continue;
         }
         if (strcmp(name, "coupon") == 0) {
             if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
