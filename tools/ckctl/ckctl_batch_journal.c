@@ -1,8 +1,8 @@
 /**
  * @file ckctl_batch_journal.c
  * @brief The journal of `ckctl batch run`: an append-only text file, one
- * record per line, each written whole with one write() and fdatasync'd
- * before the run goes on.
+ * record per line, each written whole with one write() and on disk
+ * (fdatasync, shared by the jobs that wrote meanwhile) before its job goes on.
  *
  *     CKJ1 <sha256 of the input> <rows>     first line: the input it belongs to
  *     S <row> <key|->                       about to send the row (v1: its key)
@@ -35,6 +35,11 @@ struct ckb_journal {
     unsigned long rows;
     uint64_t *index;       /**< rows + 1 entries, or NULL when no record was read */
     pthread_mutex_t lock;
+    pthread_cond_t synced_cv;
+    uint64_t written;      /**< records written */
+    uint64_t synced;       /**< records known on disk */
+    bool syncing;          /**< a thread is in fdatasync() for the others too */
+    bool sync_failed;      /**< an fdatasync() failed: nothing more is trusted */
 };
 
 /** @brief Set row @p row's state and record offset. */
@@ -100,8 +105,8 @@ static bool ckb_journal_apply(ckb_journal *j, const char *line, uint64_t off)
     }
 }
 
-/** @brief Write all of @p s and fdatasync; false on an I/O error. */
-static bool ckb_write_all(int fd, const char *s, size_t n)
+/** @brief Write all of @p s (no sync); false on an I/O error. */
+static bool ckb_write_only(int fd, const char *s, size_t n)
 {
     while (n > 0u) {
         ssize_t w = write(fd, s, n);
@@ -114,7 +119,13 @@ static bool ckb_write_all(int fd, const char *s, size_t n)
         s += w;
         n -= (size_t)w;
     }
-    return fdatasync(fd) == 0;
+    return true;
+}
+
+/** @brief Write all of @p s and fdatasync; false on an I/O error. */
+static bool ckb_write_all(int fd, const char *s, size_t n)
+{
+    return ckb_write_only(fd, s, n) && fdatasync(fd) == 0;
 }
 
 /**
@@ -231,6 +242,7 @@ ckb_journal *ckb_journal_open(const char *path, const char *hash_hex, unsigned l
     }
     (void)fclose(f);
     (void)pthread_mutex_init(&j->lock, NULL);
+    (void)pthread_cond_init(&j->synced_cv, NULL);
     return j;
 }
 
@@ -290,14 +302,40 @@ static bool ckb_journal_append(ckb_journal *j, char kind, unsigned long row, con
     char rec[CKB_RESULT_MAX + 64u];
     int n;
     bool ok;
+    bool synced_ok;
+    uint64_t mine;
+    uint64_t target;
 
     n = payload != NULL ? snprintf(rec, sizeof rec, "%c %lu %s\n", kind, row, payload)
                         : snprintf(rec, sizeof rec, "%c %lu\n", kind, row);
     if (n < 0 || (size_t)n >= sizeof rec) {
         return false;
     }
+    /* Group commit: each record is one write(); whoever syncs next syncs
+     * every record written so far, and each writer waits until its own
+     * record is on disk before it goes on. */
     (void)pthread_mutex_lock(&j->lock);
-    ok = ckb_write_all(j->fd, rec, (size_t)n);
+    ok = ckb_write_only(j->fd, rec, (size_t)n);
+    mine = ++j->written;
+    while (ok && j->synced < mine && !j->sync_failed) {
+        if (j->syncing) {
+            (void)pthread_cond_wait(&j->synced_cv, &j->lock);
+            continue;
+        }
+        j->syncing = true;
+        target = j->written;
+        (void)pthread_mutex_unlock(&j->lock);
+        synced_ok = fdatasync(j->fd) == 0;
+        (void)pthread_mutex_lock(&j->lock);
+        j->syncing = false;
+        if (synced_ok) {
+            j->synced = target;
+        } else {
+            j->sync_failed = true;
+        }
+        (void)pthread_cond_broadcast(&j->synced_cv);
+    }
+    ok = ok && !j->sync_failed;
     (void)pthread_mutex_unlock(&j->lock);
     return ok;
 }
@@ -329,6 +367,7 @@ void ckb_journal_close(ckb_journal *j)
     }
     (void)close(j->fd);
     (void)pthread_mutex_destroy(&j->lock);
+    (void)pthread_cond_destroy(&j->synced_cv);
     free(j->index);
     free(j);
 }
