@@ -229,6 +229,27 @@ expect_eq "$(sort "$LEDGER" | uniq -d | wc -l)" 0 "no card enrolled twice"
 expect_eq "$(wc -l <"$LEDGER")" 60 "every card enrolled"
 stop_pid "$MOCK_PID"
 
+echo "# a second Ctrl-C exits at once, the journal still whole"
+LEDGER=$W/ledger-int2
+start_mock int2 --ledger "$LEDGER" --seed-cards 20 --delay-ms 3000 --delay-count 2
+{ echo "op,card,cardholder"; for i in $(seq 1 20); do echo "3ds.enroll,card-b$i,$HOLDER"; done; } >"$W/i2.csv"
+bt_bg "$MOCK_PORT" run "$W/i2.csv" --journal "$W/i2.j" --out "$W/i2.out" --jobs 2 >"$T_TMP/out" 2>"$T_TMP/err"
+pid=$BG
+sleep 1
+kill -INT "$pid"
+sleep 0.2
+start=$(date +%s%N)
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+expect_eq "$rc" 130 "second SIGINT: exit 130"
+if [ "$ms" -lt 1000 ]; then ok "second SIGINT exits at once ($ms ms, rows in flight for 3 s)"; else not_ok "second SIGINT took $ms ms"; fi
+expect_eq "$(tail -c 1 "$W/i2.j" | od -An -c | tr -d ' ')" '\n' "the journal ends with a whole record"
+expect_exit 0 "resume after two Ctrl-C" bt "$MOCK_PORT" run "$W/i2.csv" --journal "$W/i2.j" --out "$W/i2b.out" --jobs 4
+expect_eq "$(sort "$LEDGER" | uniq -d | wc -l) $(wc -l <"$LEDGER")" "0 20" "every card enrolled once"
+stop_pid "$MOCK_PID"
+
 echo "# SIGKILL at random moments with dropped answers, then resume ($KILLS kills)"
 LEDGER=$W/ledger-kill
 start_mock kill --ledger "$LEDGER" --seed-cards 40 --delay-ms 15 --fault-rate 20 --fault-kinds drop --fault-seed 12
