@@ -17,6 +17,7 @@ ckctl=$build/ckctl
 mock=$build/ck-mock-issuer
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cardkit-bench-batch.XXXXXX")
 pids=()
+# shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done

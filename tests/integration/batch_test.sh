@@ -272,7 +272,7 @@ for it in $(seq 1 "$KILLS"); do
   if [ $((it % 4)) -eq 0 ] && [ -s "$W/k.j" ]; then truncate -s -3 "$W/k.j"; fi
 done
 ok "$killed of $KILLS runs killed with SIGKILL mid-run"
-for final in 1 2 3; do
+for _ in 1 2 3; do
   rc=0
   bt "$MOCK_PORT" run "$W/k.csv" --journal "$W/k.j" --out "$W/k.out" --jobs 4 >/dev/null 2>"$T_TMP/err" || rc=$?
   # Rows other than card.apply converge (replays are safe); stop when only card.apply may be unknown.

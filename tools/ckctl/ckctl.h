@@ -152,6 +152,10 @@ const ckctl_opt *ckctl_alternative(const ckctl_command *cmd, size_t k);
 
 /* ckctl_args.c ------------------------------------------------------------ */
 
+/** @brief The global options that take a value ("--env", ...) and how many. */
+extern const char *const *const ckctl_global_value_names;
+extern const size_t ckctl_global_value_count;
+
 /**
  * @brief Parse the command line. Pure: reads no environment, prints nothing.
  * @param argc, argv As given to main (argv[0] is skipped).

@@ -10,9 +10,6 @@
 
 #include "ckctl_batch.h"
 
-/** @brief The global options that take a value (as ckctl_args.c knows them). */
-static const char *const ckb_global_value_opts[] = {"--env", "--base-url", "--ca-file", "--timeout-ms"};
-
 /** @brief The batch options that take a value. */
 static const char *const ckb_value_opts[] = {"--journal", "--out", "--jobs", "--rate", "--progress",
                                              "--resolved", "--format"};
@@ -60,8 +57,8 @@ bool ckctl_is_batch(int argc, char **argv)
         if (argv[i][0] != '-') {
             return strcmp(argv[i], "batch") == 0;
         }
-        for (g = 0; g < sizeof ckb_global_value_opts / sizeof ckb_global_value_opts[0]; g++) {
-            if (strcmp(argv[i], ckb_global_value_opts[g]) == 0) {
+        for (g = 0; g < ckctl_global_value_count; g++) {
+            if (strcmp(argv[i], ckctl_global_value_names[g]) == 0) {
                 takes = true;
             }
         }
@@ -126,9 +123,9 @@ static int ckb_global(int argc, char **argv, int *i, ckb_cli *c)
         c->g.argv[c->g.argc++] = argv[*i];
         return 1;
     }
-    for (g = 0; g < sizeof ckb_global_value_opts / sizeof ckb_global_value_opts[0]; g++) {
+    for (g = 0; g < ckctl_global_value_count; g++) {
         int at = *i;
-        r = ckb_take(argc, argv, i, ckb_global_value_opts[g], &v);
+        r = ckb_take(argc, argv, i, ckctl_global_value_names[g], &v);
         if (r != 0) {
             if (r < 0 || c->g.argc + 2 > (int)(sizeof c->g.argv / sizeof c->g.argv[0])) {
                 return -1;
