@@ -7,14 +7,14 @@
 # answers, then resumed: per the mock's ledger nothing applied twice that
 # must not be, and the unknown rows exactly those reported.
 #   tests/integration/batch_test.sh BUILD_DIR
-# KILL_ITERATIONS (default 12) sets how many runs are killed.
+# KILL_ITERATIONS (default 25) sets how many runs are killed.
 set -u
 BUILD=${1:-build}
 TOOLS_DIR=$BUILD
 # shellcheck source=tests/integration/tools_lib.sh
 . "$(dirname "$0")/tools_lib.sh"
 
-KILLS=${KILL_ITERATIONS:-12}
+KILLS=${KILL_ITERATIONS:-25}
 HOLDER=273555991139442689
 OTHER=273555991139442690
 MOBILE=4155550187
@@ -252,7 +252,7 @@ stop_pid "$MOCK_PID"
 
 echo "# SIGKILL at random moments with dropped answers, then resume ($KILLS kills)"
 LEDGER=$W/ledger-kill
-start_mock kill --ledger "$LEDGER" --seed-cards 40 --delay-ms 15 --fault-rate 20 --fault-kinds drop --fault-seed 12
+start_mock kill --ledger "$LEDGER" --seed-cards 40 --delay-ms 25 --fault-rate 20 --fault-kinds drop --fault-seed 12
 {
   echo "op,product,coupon,remark,card,cardholder,call-prefix,mobile,email,dob,address,city,state,post-code,country,security-index,security-answer,product-id,cardholder-id,wallet-id,card-id,otp"
   for i in $(seq 1 12); do echo "card.apply,T1FBXO,true,k-$i,,,,,,,,,,,,,,,,,,"; done
@@ -263,13 +263,15 @@ start_mock kill --ledger "$LEDGER" --seed-cards 40 --delay-ms 15 --fault-rate 20
 } >"$W/k.csv"
 killed=0
 for it in $(seq 1 "$KILLS"); do
-  bt_bg "$MOCK_PORT" run "$W/k.csv" --journal "$W/k.j" --out "$W/k.out" --jobs 4 >/dev/null 2>&1
+  bt_bg "$MOCK_PORT" run "$W/k.csv" --journal "$W/k.j" --out "$W/k.out" --jobs $((it % 2 + 1)) >/dev/null 2>&1
   pid=$BG
-  sleep "0.$((RANDOM % 40 + 5))"
+  sleep "$(printf '0.%02d' $((RANDOM % 30 + 5)))"
   if kill -KILL "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
   wait "$pid" 2>/dev/null || true
-  # A kill can also land mid-write: cut the journal's last record now and then.
-  if [ $((it % 4)) -eq 0 ] && [ -s "$W/k.j" ]; then truncate -s -3 "$W/k.j"; fi
+  # A power cut can also land mid-write: now and then cut the last record
+  # when it is an answer (an S record is on disk before its request is sent,
+  # so only a record written after an answer can be torn with the request out).
+  if [ $((it % 4)) -eq 0 ] && tail -n 1 "$W/k.j" | grep -q '^A '; then truncate -s -3 "$W/k.j"; fi
 done
 ok "$killed of $KILLS runs killed with SIGKILL mid-run"
 for _ in 1 2 3; do
