@@ -206,6 +206,11 @@ start=$(date +%s%N)
 expect_exit 0 "--rate 10 on 12 rows" bt "$MOCK_PORT" run "$W/s.csv" --journal "$W/rate.j" --out "$W/rate.out" --jobs 4 --rate 10
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ "$ms" -ge 1000 ]; then ok "--rate 10 caps the requests ($ms ms for 12)"; else not_ok "--rate 10 sent 12 in $ms ms"; fi
+expect_not_in err 'batch: 12/12 rows' "no progress line by default when stderr is not a terminal"
+expect_exit 0 "--progress always without a terminal" bt "$MOCK_PORT" run "$W/s.csv" --journal "$W/rate.j" --progress always
+expect_in err '^batch: 12/12 rows, ok 12, failed 0, unknown 0, [0-9]+ rows/s, ETA' "a plain progress line on stderr"
+expect_not_in out 'batch: ' "progress never on stdout"
+expect_eq "$(grep -c '"outcome":"ok"' "$T_TMP/out")" 12 "results on stdout without --out"
 stop_pid "$MOCK_PID"
 
 echo "# Ctrl-C: rows in flight finish, exit 130, then resume"

@@ -33,6 +33,10 @@
 #define CKB_CELL_MAX CK_WORK_BUF_SIZE
 /** @brief Room for one message ("row N: COLUMN: reason"). */
 #define CKB_MSG_MAX 320u
+/** @brief Exit codes of `batch run` besides ckctl's (ckctl.h). */
+#define CKB_EXIT_FAILED 12       /**< no row unknown, at least one failed */
+#define CKB_EXIT_INTERRUPTED 130 /**< SIGINT or SIGTERM: run again to resume */
+
 /** @brief Most jobs (connections). */
 #define CKB_MAX_JOBS 32u
 
@@ -209,7 +213,7 @@ typedef struct ckb_rowres {
 bool ckb_result_json(const ckb_rowres *r, char *buf, size_t cap);
 
 /** @brief Room for one results line. */
-#define CKB_RESULT_MAX 1024u
+#define CKB_RESULT_MAX 2048u
 
 /** @brief Read "outcome" back from a results line (journal carry-over). */
 ckb_outcome ckb_result_outcome(const char *line);

@@ -99,7 +99,7 @@ static void ckb_on_signal(int sig)
     ckb_signals++;
     if (ckb_signals > 1 && sig == SIGINT) {
         (void)write(STDERR_FILENO, msg, sizeof msg - 1u);
-        _exit(130);
+        _exit(CKB_EXIT_INTERRUPTED);
     }
 }
 
@@ -681,7 +681,7 @@ static int ckb_exit(const ckb_engine *e)
         return CKCTL_EXIT_INTERNAL;
     }
     if (ckb_signals > 0) {
-        return 130;
+        return CKB_EXIT_INTERRUPTED;
     }
     if (!e->any_sent && e->unsent > 0u) {
         return CKCTL_EXIT_NOT_SENT;
@@ -689,7 +689,7 @@ static int ckb_exit(const ckb_engine *e)
     if (e->counts[CKB_UNKNOWN] > 0u) {
         return CKCTL_EXIT_OUTCOME_UNKNOWN;
     }
-    return e->counts[CKB_FAILED] > 0u ? 12 : CKCTL_EXIT_OK;
+    return e->counts[CKB_FAILED] > 0u ? CKB_EXIT_FAILED : CKCTL_EXIT_OK;
 }
 
 /** @brief Catch SIGINT and SIGTERM (system calls restart). */
