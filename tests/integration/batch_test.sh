@@ -140,6 +140,13 @@ for j in 1 8; do
   LEDGER=$W/ledger-par$j
   start_mock "par$j" --ledger "$LEDGER" --seed-cards 50
   expect_exit 12 "--jobs $j (one row already enrolled: exit 12)" bt "$MOCK_PORT" run "$W/par.csv" --journal "$W/par$j.j" --out "$W/par$j.out" --jobs "$j"
+  st=$(mock_state "$MOCK_PORT")
+  hs=$(state_field "$st" handshakes)
+  if [ "$hs" -ge 1 ] && [ "$hs" -le $((j + 1)) ]; then
+    ok "--jobs $j: $hs TLS handshakes for 51 rows (one per connection, then keep-alive)"
+  else
+    not_ok "--jobs $j: $hs TLS handshakes"
+  fi
   stop_pid "$MOCK_PID"
 done
 if cmp -s <(norm "$W/par1.out") <(norm "$W/par8.out"); then ok "--jobs 1 and --jobs 8: same results file"; else not_ok "--jobs 1 and --jobs 8 differ"; fi
