@@ -12,7 +12,11 @@
  *  - ckctl_batch_row.c     a row to a command and its ::ckctl_args, checked
  *  - ckctl_batch_journal.c the append-only journal and its index
  *  - ckctl_batch_result.c  one results line (JSON), the summary
- *  - ckctl_batch_run.c     the run: workers, rate, order, signals, progress
+ *  - ckctl_batch_check.c   the validation pass (check, and run's first pass)
+ *  - ckctl_batch_run.c     the run: order of rows and results, signals, summary
+ *  - ckctl_batch_workers.c the jobs (connections) and which row each takes
+ *  - ckctl_batch_send.c    one row: key, journal, rate, send, replay, verdict
+ *  - ckctl_batch_progress.c the progress line
  *  - ckctl_batch.c         `ckctl batch`'s command line, check, exit codes
  */
 #ifndef CKCTL_BATCH_H
