@@ -68,8 +68,15 @@ run_batch() {
   if [ "$ok" -ne "$ROWS" ]; then echo "bench-batch: --jobs $1: only $ok of $ROWS rows ok" >&2; fi
 }
 
-# rss_of CMD...: max RSS in KB of CMD (GNU time), its output discarded.
-rss_of() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+# rss_of CMD...: max RSS in KB of CMD (GNU time), its output discarded; 0 without GNU time.
+rss_of() {
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; else "$@" >/dev/null 2>&1; echo 0; fi
+}
+
+# mib KB: "3.5 MiB", or n/a without GNU time (Debian package "time").
+mib() {
+  if [ "$1" -gt 0 ]; then echo "$(($1 / 1024)).$((($1 % 1024) * 10 / 1024)) MiB"; else echo "n/a (install time)"; fi
+}
 
 run_batch 1
 rate1=$rate
@@ -102,8 +109,8 @@ cat <<TABLE
 |---|---:|---:|---:|
 | one \`ckctl 3ds enroll\` per row (shell loop, $LOOP_ROWS rows) | $rate_loop | 1× | — |
 | \`ckctl batch run --jobs 1\` | $rate1 | ${ratio1}× | — |
-| \`ckctl batch run --jobs 8\` | $rate8 | ${ratio}× | $((rss10k / 1024)).$(((rss10k % 1024) * 10 / 1024)) MiB |
-| \`ckctl batch check\`, $ROWS rows | — | — | $((rss_check10k / 1024)).$(((rss_check10k % 1024) * 10 / 1024)) MiB |
-| \`ckctl batch check\`, $BIG_ROWS rows | $check_rate | — | $((rss1m / 1024)).$(((rss1m % 1024) * 10 / 1024)) MiB |
+| \`ckctl batch run --jobs 8\` | $rate8 | ${ratio}× | $(mib "$rss10k") |
+| \`ckctl batch check\`, $ROWS rows | — | — | $(mib "$rss_check10k") |
+| \`ckctl batch check\`, $BIG_ROWS rows | $check_rate | — | $(mib "$rss1m") |
 TABLE
 exit 0
