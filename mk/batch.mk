@@ -1,7 +1,7 @@
 # mk/batch.mk — `ckctl batch` (issue 12): its libraries, its tests and its benchmark.
 # Included by the top-level Makefile (-include mk/*.mk); uses BUILD, CC, CPPFLAGS,
-# CFLAGS, WARN, LDFLAGS, TEST_LIBS, DEPS_STAMP, and from mk/tools.mk and
-# mk/mock.mk the ckctl and ck-mock-issuer binaries.
+# CFLAGS, WARN, LDFLAGS, TEST_LIBS, DEPS_STAMP; the binaries are built by the
+# rules of mk/tools.mk and mk/mock.mk.
 #
 #   make batch-test    the CSV/JSONL reader unit tests (cmocka), then ckctl batch
 #                      against the mock issuer over TLS: validation, results, journal,
@@ -28,10 +28,12 @@ $(BATCH_TEST_OBJ): tests/integration/test_batch_read.c | $(DEPS_STAMP)
 $(BATCH_TEST): $(BATCH_TEST_OBJ) $(BATCH_READ_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcsv -lcjson $(TEST_LIBS)
 
-batch-test: $(BATCH_TEST) $(CKCTL) $(KIOSK) $(KIOSK_V1) $(MOCK_BIN)
+# This file is read before mk/mock.mk and mk/tools.mk (-include sorts), whose
+# variables are not set yet when prerequisites are read: name the binaries.
+batch-test: $(BATCH_TEST) $(BUILD)/ckctl $(BUILD)/kiosk $(BUILD)/kiosk_v1 $(BUILD)/ck-mock-issuer
 	@tests/integration/batch_test.sh $(BUILD)
 
-bench-batch: $(CKCTL) $(MOCK_BIN)
+bench-batch: $(BUILD)/ckctl $(BUILD)/ck-mock-issuer
 	@scripts/bench_batch.sh $(BUILD)
 
 test: batch-test
