@@ -65,7 +65,7 @@ $(BUILD)/examples/kiosk/%.o: examples/kiosk/%.c | $(DEPS_STAMP)
 	$(CC) $(CPPFLAGS) $(TOOLS_CPPFLAGS) $(CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
 $(CKCTL): $(CKCTL_OBJS) $(PORT_TLS_LIB) $(PORT_POSIX_LIB) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) $(CKCTL_LIBS)
 
 $(KIOSK): $(KIOSK_OBJS) $(PORT_TLS_LIB) $(PORT_POSIX_LIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
@@ -83,7 +83,7 @@ $(MBEDTLS3_BUILD)/examples/kiosk/%.o: examples/kiosk/%.c $(MBEDTLS3_STAMP) | $(D
 	$(CC) $(MBEDTLS3_CPPFLAGS) $(CPPFLAGS) $(TOOLS_CPPFLAGS) $(CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
 $(CKCTL3): $(CKCTL3_OBJS) $(PORT_TLS3_LIB) $(PORT_POSIX_LIB) $(LIB) $(MBEDTLS3_ARCHIVES)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ $(CKCTL_LIBS)
 
 $(KIOSK3): $(KIOSK3_OBJS) $(PORT_TLS3_LIB) $(PORT_POSIX_LIB) $(LIB) $(MBEDTLS3_ARCHIVES)
 	$(CC) $(LDFLAGS) -o $@ $^

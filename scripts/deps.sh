@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages cardkit needs for a make target, if missing.
-#   scripts/deps.sh host     compiler, jsmn, cmocka, mbedTLS (make, make test)
+#   scripts/deps.sh host     compiler, jsmn, cmocka, mbedTLS, libcsv and cJSON (ckctl batch)
 #   scripts/deps.sh cross    + Cortex-M toolchain (make size, make qemu-test)
 #   scripts/deps.sh cmake    + CMake (make consumers-test, with cross)
 #   scripts/deps.sh tools    + clang with libFuzzer, valgrind, cppcheck, clang-tidy, shellcheck (make check, make fuzz)
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 
-want=(build-essential pkg-config libjsmn-dev libcmocka-dev libmbedtls-dev openssl)
+want=(build-essential pkg-config libjsmn-dev libcmocka-dev libmbedtls-dev openssl libcsv-dev libcjson-dev)
 for group in "$@"; do
   case "$group" in
     host) ;;

@@ -152,6 +152,10 @@ const ckctl_opt *ckctl_alternative(const ckctl_command *cmd, size_t k);
 
 /* ckctl_args.c ------------------------------------------------------------ */
 
+/** @brief The global options that take a value ("--env", ...) and how many. */
+extern const char *const *const ckctl_global_value_names;
+extern const size_t ckctl_global_value_count;
+
 /**
  * @brief Parse the command line. Pure: reads no environment, prints nothing.
  * @param argc, argv As given to main (argv[0] is skipped).
@@ -194,6 +198,18 @@ void ckctl_print_help(FILE *out, const ckctl_command *cmd);
  * @return The length written (without the NUL).
  */
 size_t ckctl_escape(const char *in, char *out, size_t cap);
+
+/** @brief Write `"key": "value"`, or `"key": null` when @p value is empty. */
+ck_err ckctl_member_or_null(ck_json_writer *w, const char *key, const char *value);
+
+/** @brief Write `"key": n`. */
+ck_err ckctl_member_int(ck_json_writer *w, const char *key, int64_t n);
+
+/**
+ * @brief Write `"key": "value"` for text that came from the server, with DEL
+ * and C1 control characters shown as '?' (the JSON writer escapes the rest).
+ */
+ck_err ckctl_member_server_text(ck_json_writer *w, const char *key, const char *value);
 
 /**
  * @brief Print the one JSON object of a success on @p out.

@@ -24,6 +24,8 @@
 enum { CKCTL_G_ENV, CKCTL_G_BASE_URL, CKCTL_G_CA, CKCTL_G_TIMEOUT, CKCTL_G_COUNT };
 static const char *const ckctl_global_names[CKCTL_G_COUNT] = {"--env", "--base-url", "--ca-file",
                                                                "--timeout-ms"};
+const char *const *const ckctl_global_value_names = ckctl_global_names;
+const size_t ckctl_global_value_count = CKCTL_G_COUNT;
 
 /** @brief Parser state: the words, where we are, and what was given. */
 typedef struct ckctl_parser {

@@ -164,6 +164,9 @@ static void ckctl_print_tool_help(FILE *out)
         ckctl_print_wrapped(out, 2, syn, "        ", true);
         fprintf(out, "      %s\n", ckctl_commands[k].summary);
     }
+    fputs("  batch check FILE | batch run FILE --journal J [...]\n"
+          "      many operations from a CSV or JSON Lines file, resumable (ckctl batch --help)\n",
+          out);
     fputc('\n', out);
     ckctl_print_contract(out);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ckctl.h"
+#include "ckctl_batch.h"
 #include "ckctl_session.h"
 
 /** @brief The connection stack (mbedTLS contexts are large: not on the stack). */
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
     const char *access_token;
     int code;
 
+    if (ckctl_is_batch(argc, argv)) {
+        return ckctl_batch_main(argc, argv);
+    }
     switch (ckctl_parse(argc, argv, &args, msg, sizeof msg)) {
     case CKCTL_PARSE_HELP:
         ckctl_print_help(stdout, args.command);

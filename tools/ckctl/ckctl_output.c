@@ -67,7 +67,7 @@ size_t ckctl_escape(const char *in, char *out, size_t cap)
 }
 
 /** @brief Write `"key": "value"`, or `"key": null` when @p value is empty. */
-static ck_err ckctl_member_or_null(ck_json_writer *w, const char *key, const char *value)
+ck_err ckctl_member_or_null(ck_json_writer *w, const char *key, const char *value)
 {
     if (value[0] == '\0') {
         CK_RETURN_IF_FAILED(ck_json_key(w, key));
@@ -77,7 +77,7 @@ static ck_err ckctl_member_or_null(ck_json_writer *w, const char *key, const cha
 }
 
 /** @brief Write `"key": n`. */
-static ck_err ckctl_member_int(ck_json_writer *w, const char *key, int64_t n)
+ck_err ckctl_member_int(ck_json_writer *w, const char *key, int64_t n)
 {
     CK_RETURN_IF_FAILED(ck_json_key(w, key));
     return ck_json_int(w, n);
@@ -89,9 +89,9 @@ static ck_err ckctl_member_int(ck_json_writer *w, const char *key, int64_t n)
  * so that an answer cannot drive a terminal. Control characters below 0x20
  * are escaped by the writer.
  */
-static ck_err ckctl_member_server_text(ck_json_writer *w, const char *key, const char *value)
+ck_err ckctl_member_server_text(ck_json_writer *w, const char *key, const char *value)
 {
-    char clean[CK_V1_DEST_SIZE];
+    char clean[CK_API_MESSAGE_MAX > CK_V1_DEST_SIZE ? CK_API_MESSAGE_MAX : CK_V1_DEST_SIZE];
     const unsigned char *s = (const unsigned char *)value;
     size_t n = 0;
 

@@ -66,6 +66,17 @@ static const char *ckctl_setting_problem(const char *field)
     return "invalid client setting";
 }
 
+/** @brief The client's log hook: ckctl's, then ckctl_session::on_event. */
+static void ckctl_session_log(void *ctx, const ck_log_event *ev)
+{
+    ckctl_session *s = (ckctl_session *)ctx;
+
+    ckctl_log(&s->log, ev);
+    if (s->on_event != NULL) {
+        s->on_event(s->on_event_ctx, ev);
+    }
+}
+
 int ckctl_session_open(ckctl_session *s, const ckctl_args *args, const char *api_key,
                        const char *access_token)
 {
@@ -87,8 +98,8 @@ int ckctl_session_open(ckctl_session *s, const ckctl_args *args, const char *api
     cc.timeout_ms = args->timeout_ms;
     memset(&s->log, 0, sizeof s->log);
     s->log.out = args->verbose ? stderr : NULL;
-    cc.log = ckctl_log;
-    cc.log_ctx = &s->log;
+    cc.log = ckctl_session_log;
+    cc.log_ctx = s;
     e = ck_client_init(&s->client, &cc, &field);
     if (e != CK_OK) {
         ckctl_print_setup_failure(stderr, args->command, e,

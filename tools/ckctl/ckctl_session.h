@@ -25,6 +25,8 @@ typedef struct ckctl_session {
     ck_client client;          /**< the client */
     bool client_ready;         /**< ck_client_init() succeeded */
     ckctl_log_state log;       /**< what the log hook saw (and -v's output) */
+    ck_log_fn on_event;        /**< also told of every log event (batch: back-off), or NULL */
+    void *on_event_ctx;        /**< its context */
 } ckctl_session;
 
 /** @brief Set up the platform only (enough to check a request against today's date). */

@@ -239,6 +239,7 @@ static void mock_v1_apply(mock_app *app, const char *method, const mock_v1_ids *
             return;
         }
         st->counters.v1_enrollments++;
+        mock_ledger("v1.3ds.enroll %s", ids->card);
         mock_v1_success(res, "3DS enrollment successful.");
         return;
     }
@@ -252,10 +253,12 @@ static void mock_v1_apply(mock_app *app, const char *method, const mock_v1_ids *
     } else if (strcmp(method, "PATCH") == 0) {
         e->otp = otp;
         st->counters.v1_updates++;
+        mock_ledger("v1.3ds.update %s", ids->card);
         mock_v1_success(res, "3DS enrollment details updated successfully.");
     } else {
         mock_state_v1_remove(st, e);
         st->counters.v1_unenrollments++;
+        mock_ledger("v1.3ds.unenroll %s", ids->card);
         mock_v1_success(res, "3DS unenrollment completed successfully.");
     }
 }

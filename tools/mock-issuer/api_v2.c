@@ -390,6 +390,7 @@ void mock_v2_apply(mock_app *app, const mock_request *req, mock_response *res)
     app->st->has_last_remark = has_remark == MOCK_FIELD_PRESENT;
     memcpy(app->st->last_remark, remark, sizeof remark);
     app->st->counters.cards_issued++;
+    mock_ledger("card.apply %s %s", card->id, has_remark == MOCK_FIELD_PRESENT ? remark : "-");
 
     ck_json_writer_init(&w, res->body, sizeof res->body);
     (void)ck_json_object_begin(&w);
@@ -450,6 +451,7 @@ void mock_v2_enroll(mock_app *app, const mock_request *req, mock_response *res)
         card->enrolled = true;
         mock_set_id(card->enrolled_holder, holder);
         app->st->counters.enrollments++;
+        mock_ledger("3ds.enroll %s %s", card->id, holder);
     }
     ck_json_writer_init(&w, res->body, sizeof res->body);
     (void)ck_json_object_begin(&w);
@@ -476,6 +478,7 @@ void mock_v2_3ds_update(mock_app *app, const mock_request *req, mock_response *r
     }
     mock_set_id(card->enrolled_holder, holder);
     app->st->counters.enrollment_updates++;
+    mock_ledger("3ds.update %s %s", card->id, holder);
     mock_reply_success(res);
 }
 
@@ -537,5 +540,6 @@ void mock_v2_contact_update(mock_app *app, const mock_request *req, mock_respons
         return;
     }
     app->st->counters.contact_updates++;
+    mock_ledger("contact.update %s", v[F_HOLDER]);
     mock_reply_success(res);
 }

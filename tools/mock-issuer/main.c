@@ -64,6 +64,12 @@ static void mock_usage(FILE *out)
         "  --retry-after S          add 'Retry-After: S' to --fail-first answers\n"
         "  --v1-entries N           a v1 GET returns N detail entries per enrollment, the\n"
         "                           current one (ACTIVE) first (default 1; 0..16)\n"
+        "  --fault-rate PCT         fail PCT per cent of API requests, chosen by --fault-seed N\n"
+        "                           (same seed, same request numbers), with one of\n"
+        "  --fault-kinds LIST       429,503,500,drop (default all): 429/503 carry\n"
+        "                           --retry-after; drop applies, then closes unanswered\n"
+        "  --ledger FILE            append one line per applied operation (card.apply\n"
+        "                           CARD REMARK, 3ds.enroll CARD HOLDER, v1.3ds.enroll CARD...)\n"
         "  --log                    one line per request on stderr: number, method, path,\n"
         "                           status (never credentials or body fields)\n"
         "Seed data (added to the built-in data):\n"
@@ -72,6 +78,7 @@ static void mock_usage(FILE *out)
         "  --seed-cardholder ID     built-in: 273555991139442689, 273555991139442690,\n"
         "                           471041678120300545, 471041678120300546\n"
         "  --seed-card ID           a card, not enrolled; built-in: card59202507231957437131\n"
+        "  --seed-cards N           N cards card-b1 .. card-bN, not enrolled (benchmarks)\n"
         "\n",
         out);
     /* Two strings: C99 compilers need not take one over 4095 characters. */
@@ -116,6 +123,21 @@ static bool mock_number(const char *s, unsigned long max, unsigned long *out)
         return false;
     }
     *out = v;
+    return true;
+}
+
+/** @brief --seed-cards N: cards card-b1 .. card-bN. */
+static bool mock_seed_cards(unsigned long n)
+{
+    unsigned long i;
+    char id[32];
+
+    for (i = 1; i <= n; i++) {
+        (void)snprintf(id, sizeof id, "card-b%lu", i);
+        if (!mock_state_add_card(&mock_st, id)) {
+            return false;
+        }
+    }
     return true;
 }
 
@@ -265,6 +287,24 @@ static int mock_parse_args(int argc, char **argv)
             if (!mock_number(val, (unsigned long)MOCK_V1_MAX_ENTRIES, &mock_cfg.v1_entries)) {
                 return mock_bad("expects 0..16", name);
             }
+        } else if (strcmp(name, "--fault-rate") == 0) {
+            if (!mock_number(val, 100ul, &mock_cfg.fault_pct)) {
+                return mock_bad("expects 0..100", name);
+            }
+        } else if (strcmp(name, "--fault-seed") == 0) {
+            if (!mock_number(val, 4294967295ul, &mock_cfg.fault_seed)) {
+                return mock_bad("expects a number", name);
+            }
+        } else if (strcmp(name, "--fault-kinds") == 0) {
+            if (!mock_fault_kinds(val, &mock_cfg.fault_kinds)) {
+                return mock_bad("expects a list of 429, 503, 500, drop", name);
+            }
+        } else if (strcmp(name, "--ledger") == 0) {
+            mock_cfg.ledger = val;
+        } else if (strcmp(name, "--seed-cards") == 0) {
+            if (!mock_number(val, (unsigned long)MOCK_MAX_CARDS, &n) || !mock_seed_cards(n)) {
+                return mock_bad("expects a number of cards the mock can hold", name);
+            }
         } else if (strcmp(name, "--seed-product") == 0) {
             if (!mock_state_add_product(&mock_st, val)) {
                 return mock_bad("empty, too long, or too many", name);
@@ -301,6 +341,7 @@ int main(int argc, char **argv)
     mock_cfg.split_pause_ms = 2ul;
     mock_cfg.fail_status = 503u;
     mock_cfg.v1_entries = 1ul;
+    mock_cfg.fault_kinds = MOCK_FAULT_429 | MOCK_FAULT_503 | MOCK_FAULT_500 | MOCK_FAULT_DROP;
     mock_cfg.api_key = getenv("CK_MOCK_API_KEY");
     mock_cfg.token = getenv("CK_MOCK_TOKEN");
 
@@ -319,6 +360,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (mock_cfg.ledger != NULL && !mock_ledger_open(mock_cfg.ledger)) {
+        fprintf(stderr, "ck-mock-issuer: --ledger: cannot open %s\n", mock_cfg.ledger);
+        return 1;
+    }
     app.cfg = &mock_cfg;
     app.st = &mock_st;
     return mock_serve(&app);

@@ -15,6 +15,7 @@
  *              and its de-duplication by x-request-id
  *  - state.c   the in-memory issuer: products, budgets, cardholders, cards,
  *              v1 enrollments and the table of idempotency keys
+ *  - faults.c  seeded random faults (--fault-rate) and the ledger (--ledger)
  *
  * It is a host tool: it may use libc freely, but keeps to fixed arrays.
  * It is single-threaded: one poll loop serves several keep-alive
@@ -50,12 +51,12 @@
 #define MOCK_ID_MAX 64u
 /** @brief Longest remark the mock keeps (longer ones are refused). */
 #define MOCK_REMARK_MAX 1024u
-/** @brief Simultaneous connections. */
-#define MOCK_MAX_CONN 16u
+/** @brief Simultaneous connections (ckctl batch runs up to 32 jobs). */
+#define MOCK_MAX_CONN 40u
 /** @brief Seeded products, budgets and cardholders (each). */
 #define MOCK_MAX_SEED 64u
-/** @brief Cards one run can issue. */
-#define MOCK_MAX_CARDS 4096u
+/** @brief Cards one run can hold (issued and seeded; --seed-cards for benchmarks). */
+#define MOCK_MAX_CARDS 20000u
 /** @brief --drop-after-request may be given this many times. */
 #define MOCK_MAX_DROPS 16u
 /** @brief v1 enrollments one run can hold (one per product, cardholder, wallet, card). */
@@ -102,8 +103,18 @@ typedef struct mock_config {
     unsigned fail_status;        /**< --fail-status (default 503) */
     unsigned long retry_after_s; /**< --retry-after S on those answers (0: no header) */
     unsigned long v1_entries;    /**< --v1-entries N: detail entries a v1 GET returns (default 1) */
+    unsigned long fault_pct;     /**< --fault-rate PCT: share of API requests that fail (0..100) */
+    unsigned long fault_seed;    /**< --fault-seed N: which ones (same seed, same request numbers) */
+    unsigned fault_kinds;        /**< --fault-kinds: MOCK_FAULT_* bits (default all) */
+    const char *ledger;          /**< --ledger FILE: one line per applied operation, or NULL */
     bool log;                    /**< --log */
 } mock_config;
+
+/** @brief Kinds of --fault-rate failures. */
+#define MOCK_FAULT_429 1u   /**< 429 with Retry-After, not applied */
+#define MOCK_FAULT_503 2u   /**< 503 with Retry-After, not applied */
+#define MOCK_FAULT_500 4u   /**< 500, not applied */
+#define MOCK_FAULT_DROP 8u  /**< applied, then the connection is closed without an answer */
 
 /* ------------------------------------------------------------------------ */
 /* State (state.c)                                                           */
@@ -224,6 +235,29 @@ const mock_v1_key *mock_state_key_find(const mock_state *st, const char *key);
  */
 bool mock_state_key_store(mock_state *st, const char *key, const char *fingerprint, unsigned status,
                           const char *body, size_t body_len);
+
+/* ------------------------------------------------------------------------ */
+/* Faults and ledger (faults.c)                                              */
+/* ------------------------------------------------------------------------ */
+
+/** @brief Parse --fault-kinds ("429,503,500,drop") into MOCK_FAULT_* bits; false when invalid. */
+bool mock_fault_kinds(const char *list, unsigned *out);
+
+/**
+ * @brief The --fault-rate fault of API request number @p n: 0 (none) or one
+ * MOCK_FAULT_* bit. Deterministic in (--fault-seed, n).
+ */
+unsigned mock_fault_of(const mock_config *cfg, unsigned long n);
+
+/** @brief Open the --ledger file (appending); false when it cannot be. */
+bool mock_ledger_open(const char *path);
+
+/** @brief Append one line to the ledger, flushed (no-op without --ledger). */
+void mock_ledger(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 
 /* ------------------------------------------------------------------------ */
 /* HTTP (http.c)                                                             */

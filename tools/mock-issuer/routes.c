@@ -321,6 +321,27 @@ void mock_dispatch(mock_app *app, const mock_request *req, mock_response *res,
             res->retry_after_s = app->cfg->retry_after_s;
             return;
         }
+        switch (mock_fault_of(app->cfg, c->requests)) {
+        case MOCK_FAULT_429:
+            c->failed_injected++;
+            mock_reply_styled(res, style, 429, "MOCK_RATE_LIMITED", "injected: too many requests");
+            res->retry_after_s = app->cfg->retry_after_s;
+            return;
+        case MOCK_FAULT_503:
+            c->failed_injected++;
+            mock_reply_styled(res, style, 503, "MOCK_UNAVAILABLE", "injected: try again later");
+            res->retry_after_s = app->cfg->retry_after_s;
+            return;
+        case MOCK_FAULT_500:
+            c->failed_injected++;
+            mock_reply_styled(res, style, 500, "MOCK_SERVER_ERROR", "injected: server error");
+            return;
+        case MOCK_FAULT_DROP:
+            res->drop = true; /* applied below, then the connection closes */
+            break;
+        default:
+            break;
+        }
     }
     if (!path_known) {
         mock_reply_error(res, 404, "NOT_FOUND", "no such endpoint");
