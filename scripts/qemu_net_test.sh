@@ -185,7 +185,7 @@ show_failed drop-v2
 # 3. v1: the same for the enroll, which is resent with the same key.
 scenario drop-v1 "--drop-after-request 1" --flow v1
 check drop-v1 "the image exits 0" is "$rc" 0
-check drop-v1 "the enroll succeeded on its 2nd attempt" has drop-v1 'result   CK_OK  HTTP 200  2 attempts'
+check drop-v1 "the enroll succeeded on its 2nd attempt" has drop-v1 'result   CK_OK  HTTP 200  applied yes  2 attempts'
 check drop-v1 "the ledger applied it once (1 enrollment, 1 replay de-duplicated)" \
   is "$(counter v1_enrollments)/$(counter v1_dedup_hits)/$(counter dropped)" 1/1/1
 show_failed drop-v1
