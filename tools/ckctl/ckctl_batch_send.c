@@ -88,6 +88,30 @@ static bool ckb_connect_failure(const ck_result *res)
             res->err == CK_ERR_TRANSPORT || res->err == CK_ERR_TIMEOUT || res->err == CK_ERR_PEER_CLOSED);
 }
 
+/**
+ * @brief Does @p res, the answer to a replay of a row whose earlier try may
+ * have been applied, settle the row? The failure model's column "after a
+ * lost one" (docs/failure-model.md), across the library calls of one row:
+ * a success always; for v1, an answer to the same key that refuses it
+ * (API failure, 400, 404, 409); for 3DS enroll, a 409 (its own earlier
+ * enroll). Anything else (401, 403, 429, 5xx, nothing sent) says nothing
+ * about the earlier try.
+ */
+static bool ckb_replay_settles(const ckctl_command *cmd, const ck_result *res)
+{
+    if (res->applied == CK_APPLIED_YES) {
+        return true;
+    }
+    if (res->applied != CK_APPLIED_NO || res->progress != CK_PROGRESS_ANSWERED) {
+        return false;
+    }
+    if (CKCTL_IS_V1(cmd)) {
+        return res->err == CK_ERR_API_FAILURE || res->err == CK_ERR_BAD_REQUEST || res->err == CK_ERR_NOT_FOUND ||
+               res->err == CK_ERR_CONFLICT;
+    }
+    return cmd->id == CKCTL_CMD_3DS_ENROLL && res->err == CK_ERR_CONFLICT;
+}
+
 /** @brief Send the row (and replay it where safe); fills slot->rr. Returns whether anything may have been sent. */
 static bool ckb_send(ckb_engine *e, ckb_worker *w, ckb_slot *slot)
 {
@@ -95,6 +119,7 @@ static bool ckb_send(ckb_engine *e, ckb_worker *w, ckb_slot *slot)
     ckb_rowres *rr = &slot->rr;
     const ckctl_command *cmd = slot->args.command;
     bool maybe_sent = false;
+    bool lost = slot->replay; /* a try of this row (this run's, or a killed run's) may have been applied */
     unsigned tries = ckb_replay_safe(cmd) ? CKB_MAX_TRIES : 1u;
     unsigned t;
     uint64_t t0 = ckb_now_us();
@@ -104,27 +129,24 @@ static bool ckb_send(ckb_engine *e, ckb_worker *w, ckb_slot *slot)
             slot->replay = true;
         }
         ckb_pace(e);
-        w->s->log.requested = false;
-        w->s->log.answered = false;
-        w->s->log.maybe_sent = false;
         (void)ckctl_run(&slot->args, &w->s->client, oc, &rr->res);
-        if (CKCTL_IS_V1(cmd)) {
-            ckctl_log_adjust(&w->s->log, &rr->res);
-        }
         rr->attempts += rr->res.attempts;
-        if (rr->res.progress != CK_PROGRESS_NOT_SENT || rr->res.err == CK_ERR_OUTCOME_UNKNOWN) {
+        if (rr->res.progress != CK_PROGRESS_NOT_SENT) {
             maybe_sent = true;
         }
-        if (rr->res.err != CK_ERR_OUTCOME_UNKNOWN || ckb_signals > 0) {
+        if (rr->res.applied != CK_APPLIED_MAYBE || ckb_signals > 0) {
             break;
         }
+        lost = true;
     }
-    if (rr->res.err != CK_OK && rr->res.err != CK_ERR_OUTCOME_UNKNOWN &&
-        rr->res.progress == CK_PROGRESS_NOT_SENT && maybe_sent) {
-        /* A replay that could not connect does not undo an earlier send. */
+    if (lost && rr->res.applied != CK_APPLIED_MAYBE && !ckb_replay_settles(cmd, &rr->res)) {
+        /* The replay's answer does not speak for the earlier try. */
         rr->res.cause = rr->res.err;
         rr->res.err = CK_ERR_OUTCOME_UNKNOWN;
-        rr->res.progress = CK_PROGRESS_SENT;
+        rr->res.applied = CK_APPLIED_MAYBE;
+        if (rr->res.progress == CK_PROGRESS_NOT_SENT) {
+            rr->res.progress = CK_PROGRESS_SENT;
+        }
     }
     if (cmd->id == CKCTL_CMD_CARD_APPLY && rr->res.err == CK_OK) {
         (void)snprintf(rr->card_id, sizeof rr->card_id, "%s", oc->card.card_id);
