@@ -26,6 +26,13 @@ bool ck_utf8_valid(const char *s, size_t n);
 /** @brief Wipe @p n bytes at @p p in a way the compiler cannot remove. */
 void ck_wipe(void *p, size_t n);
 
+/**
+ * @brief How many bytes of @p s (at most @p n) come before the first one
+ * that is below @p lo (at most 0x80) or DEL, or, when @p json is set, '"',
+ * '\\' or 0x80 and above. Reads a word at a time.
+ */
+size_t ck_span_plain(const char *s, size_t n, unsigned lo, bool json);
+
 /** @brief ASCII lower case of @p c. */
 char ck_lower(char c);
 

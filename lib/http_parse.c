@@ -25,8 +25,8 @@ typedef char ck_hp_lists_first[(CK_HH_CONTENT_LENGTH == 1 && CK_HH_CONNECTION ==
 /** @brief Largest Retry-After kept, in seconds. */
 #define CK_HP_RETRY_AFTER_MAX 86400u
 
-/** @brief The header names read, lower case, in ::ck_http_hdr_id order from CK_HH_CONTENT_LENGTH. */
-static const char ck_hp_names[] = "content-length\0transfer-encoding\0connection\0x-request-id\0retry-after\0";
+/** @brief The header names read, lower case, each after its length, in ::ck_http_hdr_id order from CK_HH_CONTENT_LENGTH. */
+static const char ck_hp_names[] = "\016content-length\021transfer-encoding\012connection\014x-request-id\013retry-after";
 
 /** @brief RFC 9110 tchar as a bitmap of 0x20..0x7F: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~ */
 static const uint8_t ck_hp_tchars[12] = {0xFAu, 0x6Cu, 0xFFu, 0x03u, 0xFEu, 0xFFu,
@@ -37,30 +37,39 @@ static bool ck_hp_ows(unsigned c)
     return c == ' ' || c == '\t';
 }
 
-/** @brief Connection and Transfer-Encoding tokens, in CK_HT_ order. */
-static const char ck_hp_tokens[] = "close\0keep-alive\0chunked\0";
+/** @brief RFC 9110 tchar. */
+static bool ck_hp_tchar(unsigned c)
+{
+    c -= 0x20u;
+    return c < 96u && (((unsigned)ck_hp_tchars[c >> 3] >> (c & 7u)) & 1u) != 0u;
+}
+
+/** @brief Connection and Transfer-Encoding tokens, each after its length, in CK_HT_ order. */
+static const char ck_hp_tokens[] = "\005close\012keep-alive\007chunked";
 
 /**
  * @brief Look @p n bytes of @p s up, case-insensitively, in @p tab
- * (NUL-terminated lower-case words of letters and '-', then an empty one;
- * @p s holds no control character).
+ * (lower-case words of letters and '-', each after its length byte, then
+ * a NUL; @p s holds no control character).
  * @return The word's place from 1, or 0.
  */
 static unsigned ck_hp_find(const char *s, size_t n, const char *tab)
 {
     unsigned id = 0;
+    size_t m;
 
-    while (*tab != '\0') {
-        size_t j = 0;
+    while ((m = (unsigned char)*tab++) != 0u) {
         id++;
-        while (j < n && ((unsigned char)s[j] | 0x20u) == (unsigned char)tab[j]) {
-            j++;
+        if (m == n) {
+            size_t j = 0;
+            while (j < n && ((unsigned char)s[j] | 0x20u) == (unsigned char)tab[j]) {
+                j++;
+            }
+            if (j == n) {
+                return id;
+            }
         }
-        if (j == n && tab[j] == '\0') {
-            return id;
-        }
-        while (*tab++ != '\0') {
-        }
+        tab += m;
     }
     return 0;
 }
@@ -230,6 +239,17 @@ static ck_err ck_hp_line_end(ck_http_parser *p)
     }
 }
 
+/** @brief The ':' after a header name of line_len bytes: look the name up. */
+static void ck_hp_colon(ck_http_parser *p)
+{
+    /* names are looked up in the final head only, not in trailers */
+    p->hdr = (uint8_t)(!p->head_done && p->status >= 200u ? ck_hp_find(p->line, p->line_len, ck_hp_names) : 0u);
+    p->line_len = 0;
+    p->val_trim = 0;
+    p->elem_start = 0;
+    p->state = CK_HS_HEADER_VALUE;
+}
+
 /**
  * @brief One byte of a line, neither CR nor a control character but HTAB.
  * CK_ERR_HTTP_MALFORMED in the chunk framing becomes CK_ERR_HTTP_BAD_CHUNK.
@@ -266,19 +286,12 @@ static ck_err ck_hp_byte(ck_http_parser *p, unsigned c)
         /* fall through */
     case CK_HS_HEADER_NAME:
         if (c == ':' && k != 0u) {
-            /* names are looked up in the final head only, not in trailers */
-            p->hdr = (uint8_t)(!p->head_done && p->status >= 200u ? ck_hp_find(p->line, k, ck_hp_names) : 0u);
-            p->line_len = 0;
-            p->val_trim = 0;
-            p->elem_start = 0;
-            p->state = CK_HS_HEADER_VALUE;
+            ck_hp_colon(p);
             return CK_OK;
         }
-        c -= 0x20u;
-        if (c >= 96u || ((unsigned)ck_hp_tchars[c >> 3] >> (c & 7u) & 1u) == 0u) {
+        if (!ck_hp_tchar(c)) {
             return CK_ERR_HTTP_MALFORMED;
         }
-        c += 0x20u;
         goto store;
     case CK_HS_HEADER_VALUE:
         if (ck_hp_ows(c)) {
@@ -330,6 +343,88 @@ static ck_err ck_hp_byte(ck_http_parser *p, unsigned c)
     return CK_OK;
 }
 
+/** @brief True for a byte a header value or reason phrase may hold: VCHAR, obs-text, SP, HTAB. */
+static bool ck_hp_text(unsigned c)
+{
+    return (c >= 0x20u && c != 0x7Fu) || c == '\t';
+}
+
+/**
+ * @brief The common case of a head, a run at a time: the status line
+ * `HTTP/1.x SP 3DIGIT SP reason` (line end checks the digits), header
+ * names, the values of headers not read, and CRLF. It stops, leaving the
+ * state as the byte-at-a-time path would have it, at the first byte it does
+ * not take (anything unusual, a value that is read, the end of @p len) and
+ * when the head or the message ends. The caller has made sure that
+ * CK_HTTP_MAX_HEAD_BYTES cannot be reached in these bytes, and that no CR
+ * is pending; it counts them as head bytes.
+ * @return Where it stopped; *@p err set when a line end failed.
+ */
+static size_t ck_hp_fast(ck_http_parser *p, const uint8_t *d, size_t i, size_t len, ck_err *err)
+{
+    while (i < len) {
+        size_t k;
+
+        switch (p->state) {
+        case CK_HS_STATUS:
+            if (p->line_len != 0u || len - i < 13u || memcmp(d + i, "HTTP/1.", 7) != 0 ||
+                (d[i + 7] | 1u) != '1' || d[i + 8] != ' ' || d[i + 12] != ' ') {
+                return i;
+            }
+            p->minor_version = d[i + 7] == '1';
+            memcpy(p->line, d + i, 13u);
+            for (i += 13u, k = 13u; i < len && ck_hp_text(d[i]); i++) {
+                k++;
+            }
+            p->line_len = k;
+            break;
+        case CK_HS_HEADER_START:
+            if (!ck_hp_tchar(d[i]) || p->header_count >= CK_HTTP_MAX_HEADERS) {
+                break; /* CRLF below, or the slow path */
+            }
+            p->header_count++;
+            p->state = CK_HS_HEADER_NAME;
+            /* fall through */
+        case CK_HS_HEADER_NAME:
+            for (k = p->line_len; i < len && ck_hp_tchar(d[i]); i++, k++) {
+                if (k < sizeof p->line) {
+                    p->line[k] = (char)d[i];
+                }
+            }
+            p->line_len = k;
+            if (i == len || d[i] != ':' || k == 0u) {
+                return i;
+            }
+            ck_hp_colon(p);
+            i++;
+            if (p->hdr != CK_HH_OTHER) {
+                return i;
+            }
+            /* fall through */
+        case CK_HS_HEADER_VALUE:
+            if (p->hdr != CK_HH_OTHER) {
+                return i;
+            }
+            /* nothing of a value not read is kept */
+            while (i < len && ck_hp_text(d[i])) {
+                i++;
+            }
+            break;
+        default:
+            return i;
+        }
+        if (len - i < 2u || d[i] != '\r' || d[i + 1u] != '\n') {
+            return i;
+        }
+        i += 2u;
+        *err = ck_hp_line_end(p);
+        if (*err != CK_OK || p->done || p->state >= CK_HS_CHUNK_SIZE) {
+            return i;
+        }
+    }
+    return i;
+}
+
 void ck_http_parser_init(ck_http_parser *p, uint8_t *body, size_t body_cap,
                          char *request_id, size_t request_id_cap)
 {
@@ -362,10 +457,9 @@ ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, s
             }
             p->body_len += n;
             p->remaining -= n;
-            /* forward: data may lie in body[] at or after d */
-            while (n-- != 0u) {
-                *d++ = data[i++];
-            }
+            /* data may lie in body[] at or after d */
+            memmove(d, data + i, n);
+            i += n;
             if (p->remaining == 0u) {
                 p->state = CK_HS_CHUNK_END;
                 p->done = !p->tok[CK_HT_CHUNKED];
@@ -374,6 +468,14 @@ ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, s
         }
         if (i == len) {
             break;
+        }
+        if (!p->cr && p->state < CK_HS_CHUNK_SIZE && len - i <= CK_HTTP_MAX_HEAD_BYTES - p->head_bytes) {
+            size_t j = ck_hp_fast(p, data, i, len, &err);
+            p->head_bytes += j - i;
+            i = j;
+            if (err != CK_OK || i == len || p->done || p->state == CK_HS_BODY) {
+                continue;
+            }
         }
         c = data[i++];
         if (++p->head_bytes > CK_HTTP_MAX_HEAD_BYTES) {

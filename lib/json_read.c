@@ -230,7 +230,9 @@ static bool tokens_ok(const char *s, size_t len, const ck_json_tok *toks, int co
         } else {
             size_t k = (size_t)t->start;
             while (k < pos) {
-                if (str_next(s, &k, pos) == BAD) {
+                /* Printable ASCII but '\\' stands for itself. */
+                k += ck_span_plain(s + k, pos - k, 0x20u, true);
+                if (k < pos && str_next(s, &k, pos) == BAD) {
                     return false;
                 }
             }
@@ -286,6 +288,14 @@ static size_t unescape(const ck_json_doc *doc, int tok, char *out, size_t cap, c
     size_t end = (size_t)doc->toks[tok].end;
     size_t n = 0;
 
+    if (memchr(doc->json + i, '\\', end - i) == NULL) {
+        /* No escape: the checked text is its own value. */
+        n = end - i;
+        if (cap > 0u) {
+            memcpy(out, doc->json + i, n < cap ? n : cap - 1u);
+        }
+        return (key == NULL || (strlen(key) == n && memcmp(key, doc->json + i, n) == 0)) ? n : SIZE_MAX;
+    }
     while (i < end) {
         uint32_t u = str_next(doc->json, &i, end);
         unsigned m = 1u + (u >= 0x80u ? 1u : 0u) + (u >= 0x800u ? 1u : 0u) + (u >= 0x10000u ? 1u : 0u);
@@ -318,6 +328,7 @@ ck_err ck_json_find(const ck_json_doc *doc, int obj, const char *key, int *out_t
 {
     int found = -1;
     int i;
+    size_t klen;
 
     if (out_tok != NULL) {
         *out_tok = -1;
@@ -328,8 +339,11 @@ ck_err ck_json_find(const ck_json_doc *doc, int obj, const char *key, int *out_t
     if (!tok_is(doc, obj, JSMN_OBJECT)) {
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
+    klen = strlen(key);
     for (i = obj + 1; i < doc->count; i++) {
-        if (doc->toks[i].parent == obj && unescape(doc, i, NULL, 0, key) != SIZE_MAX) {
+        /* A value is never longer than its text. */
+        if (doc->toks[i].parent == obj && (size_t)(doc->toks[i].end - doc->toks[i].start) >= klen &&
+            unescape(doc, i, NULL, 0, key) != SIZE_MAX) {
             if (found >= 0) {
                 return CK_ERR_UNEXPECTED_RESPONSE;
             }

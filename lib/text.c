@@ -63,11 +63,70 @@ bool ck_utf8_valid(const char *s, size_t n)
 
 void ck_wipe(void *p, size_t n)
 {
+    /* Every store is volatile, so none can be elided; whole words between
+     * the unaligned ends. */
     volatile unsigned char *v = (volatile unsigned char *)p;
+    volatile size_t *w;
 
+    for (; n != 0u && ((uintptr_t)v & (sizeof *w - 1u)) != 0u; n--) {
+        *v++ = 0u;
+    }
+    w = (volatile size_t *)(volatile void *)v;
+    for (; n >= sizeof *w; n -= sizeof *w) {
+        *w++ = 0u;
+    }
+    v = (volatile unsigned char *)w;
     while (n-- > 0u) {
         *v++ = 0u;
     }
+}
+
+/** @brief SWAR: the top bit of each byte of @p x that is 0 is set (and perhaps of some after one that is). */
+#define CK_ZERO_BYTES(x, ones) (((x) - (ones)) & ~(x) & ((ones) * 0x80u))
+
+/** @brief True when a byte of the word @p x is special for ck_span_plain(). */
+static bool ck_word_special(size_t x, size_t lo, bool json)
+{
+    const size_t ones = SIZE_MAX / 0xFFu;
+    size_t m = ((x - ones * lo) & ~x) | CK_ZERO_BYTES(x ^ (ones * 0x7Fu), ones);
+
+    if (json) {
+        m |= x | CK_ZERO_BYTES(x ^ (ones * '"'), ones) | CK_ZERO_BYTES(x ^ (ones * '\\'), ones);
+    }
+    return (m & (ones * 0x80u)) != 0u;
+}
+
+size_t ck_span_plain(const char *s, size_t n, unsigned lo, bool json)
+{
+    size_t i = 0;
+    size_t x;
+
+    /* A word at a time (the last one overlapping the one before); a word
+     * with a special byte is looked at byte by byte. */
+    if (n >= sizeof x) {
+        for (; n - i >= sizeof x; i += sizeof x) {
+            memcpy(&x, s + i, sizeof x);
+            if (ck_word_special(x, lo, json)) {
+                break;
+            }
+        }
+        if (i == n) {
+            return n;
+        }
+        if (n - i < sizeof x) {
+            memcpy(&x, s + n - sizeof x, sizeof x);
+            if (!ck_word_special(x, lo, json)) {
+                return n;
+            }
+        }
+    }
+    for (; i < n; i++) {
+        unsigned c = (unsigned char)s[i];
+        if (c < lo || c == 0x7Fu || (json && (c >= 0x80u || c == '"' || c == '\\'))) {
+            break;
+        }
+    }
+    return i;
 }
 
 char ck_lower(char c)
@@ -77,12 +136,14 @@ char ck_lower(char c)
 
 size_t ck_u64_to_dec(uint64_t v, char *out)
 {
-    /* Bit-serial division by 10 (no 64-bit division routine on a 32-bit
-     * target), the digits filled in from the end of tmp. */
+    /* The digits are filled in from the end of tmp: bit-serial division by
+     * 10 while v needs more than 32 bits (no 64-bit division routine on a
+     * 32-bit target), then 32-bit division by a constant. */
     char tmp[20];
     char *p = tmp + sizeof tmp;
+    uint32_t x;
 
-    do {
+    while (v > UINT32_MAX) {
         unsigned r = 0;
         unsigned k;
 
@@ -95,7 +156,12 @@ size_t ck_u64_to_dec(uint64_t v, char *out)
             }
         }
         *--p = (char)('0' + r);
-    } while (v != 0u);
+    }
+    x = (uint32_t)v;
+    do {
+        *--p = (char)('0' + x % 10u);
+        x /= 10u;
+    } while (x != 0u);
     memcpy(out, p, (size_t)(tmp + sizeof tmp - p));
     return (size_t)(tmp + sizeof tmp - p);
 }

@@ -160,6 +160,8 @@ typedef struct ck_client {
     uint16_t port;               /**< private */
     bool connected;              /**< private: a kept-alive connection is open */
     uint32_t idle_since_ms;      /**< private */
+    size_t work_used;            /**< private: bytes of work_buf written since the last wipe */
+    uint16_t tokens_used;        /**< private: tokens written since the last wipe */
 } ck_client;
 
 /**
