@@ -141,6 +141,13 @@ static ck_err run_op(ck_fixture *f, int op, bool fresh_key, ck_result *res)
 #define V1_OK "HTTP/1.1 200 OK\r\nContent-Length: 132\r\n\r\n" \
               "{\"status\":\"Success\",\"code\":200,\"data\":[{\"otp_delivery_method\":\"EMAIL\"," \
               "\"destination\":\"" EMAIL "\",\"status\":\"ACTIVE\"}]}"
+/* An answer longer than any request, echoing cardholder data in a header
+ * in one read: the bytes recv wrote past the request must be
+ * wiped too. */
+#define PAD64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define PAD1K PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64 PAD64
+#define LONG_409 "HTTP/1.1 409 Conflict\r\nX-Echo: " EMAIL " " ANSWER "\r\nX-Pad: " PAD1K "\r\n" \
+                 "Content-Length: 82\r\n\r\n{\"code\":\"BAD\",\"message\":\"" EMAIL " / " MOBILE "\",\"status\":\"error\"}"
 #define ECHO_400 "HTTP/1.1 400 Bad Request\r\nContent-Length: 82\r\n\r\n" \
                  "{\"code\":\"BAD\",\"message\":\"" EMAIL " / " MOBILE "\",\"status\":\"error\"}"
 
@@ -157,6 +164,7 @@ static const path_case cases[] = {
     {"success (v2 shape)", {CK_REPLY(V2_OK)}, 1, 1, 0},
     {"success (v1 shape)", {CK_REPLY(V1_OK)}, 1, 1, 0},
     {"400 echoing cardholder data", {CK_REPLY(ECHO_400)}, 1, 1, 0},
+    {"long answer echoing cardholder data", {CK_REPLY(LONG_409)}, 1, 1, 0},
     {"401", {CK_REPLY("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")}, 1, 1, 0},
     {"503 then success",
      {CK_REPLY("HTTP/1.1 503 Busy\r\nRetry-After: 0\r\nContent-Length: 0\r\n\r\n"), CK_REPLY(V2_OK)}, 2, 1, 0},
