@@ -81,43 +81,28 @@ void ck_wipe(void *p, size_t n)
     }
 }
 
-/** @brief SWAR: the top bit of each byte of @p x that is 0 is set (and perhaps of some after one that is). */
-#define CK_ZERO_BYTES(x, ones) (((x) - (ones)) & ~(x) & ((ones) * 0x80u))
-
-/** @brief True when a byte of the word @p x is special for ck_span_plain(). */
-static bool ck_word_special(size_t x, size_t lo, bool json)
-{
-    const size_t ones = SIZE_MAX / 0xFFu;
-    size_t m = ((x - ones * lo) & ~x) | CK_ZERO_BYTES(x ^ (ones * 0x7Fu), ones);
-
-    if (json) {
-        m |= x | CK_ZERO_BYTES(x ^ (ones * '"'), ones) | CK_ZERO_BYTES(x ^ (ones * '\\'), ones);
-    }
-    return (m & (ones * 0x80u)) != 0u;
-}
+/**
+ * @brief SWAR: the top bit of some byte of the result is set when a byte of
+ * the word @p x is below @p lo (at most 0x80) or DEL, or when @p json is set
+ * '"', '\\' or 0x80 and above (hasless / haszero of "Bit Twiddling Hacks").
+ */
+#define CK_ZERO_BYTES(x) (((x) - ones) & ~(x))
+#define CK_SPECIAL(x, lo, json)                                                                              \
+    (((((x) - ones * (lo)) & ~(x)) | CK_ZERO_BYTES((x) ^ (ones * 0x7Fu)) |                                 \
+      ((json) ? (x) | CK_ZERO_BYTES((x) ^ (ones * '"')) | CK_ZERO_BYTES((x) ^ (ones * '\\')) : 0u)) &       \
+     (ones * 0x80u))
 
 size_t ck_span_plain(const char *s, size_t n, unsigned lo, bool json)
 {
+    const size_t ones = SIZE_MAX / 0xFFu;
     size_t i = 0;
     size_t x;
 
-    /* A word at a time (the last one overlapping the one before); a word
-     * with a special byte is looked at byte by byte. */
-    if (n >= sizeof x) {
-        for (; n - i >= sizeof x; i += sizeof x) {
-            memcpy(&x, s + i, sizeof x);
-            if (ck_word_special(x, lo, json)) {
-                break;
-            }
-        }
-        if (i == n) {
-            return n;
-        }
-        if (n - i < sizeof x) {
-            memcpy(&x, s + n - sizeof x, sizeof x);
-            if (!ck_word_special(x, lo, json)) {
-                return n;
-            }
+    /* A word at a time; a word with a special byte is looked at byte by byte. */
+    for (; n - i >= sizeof x; i += sizeof x) {
+        memcpy(&x, s + i, sizeof x);
+        if (CK_SPECIAL(x, lo, json) != 0u) {
+            break;
         }
     }
     for (; i < n; i++) {
