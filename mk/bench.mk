@@ -3,14 +3,36 @@
 # CPPFLAGS, CFLAGS, WARN, LDFLAGS, LIB, LOOPBACK_OBJS, DEPS_STAMP and, from
 # mk/check.mk, TOOLS_DEPS_STAMP (valgrind).
 #
+#   make bench        cardkit against libcurl + cJSON over TLS, against a
+#                     local nginx and ck-mock-issuer: one markdown table
+#                     (scripts/bench.sh; a benchmark: exits 0 whatever the figures)
 #   make bench-check  cardkit's own instructions per keep-alive enroll, from
 #                     callgrind over the loopback transport, held to
 #                     bench/ceiling.txt (part of `make test`)
 
 BENCH_DIR  := $(BUILD)/bench
 BENCH_LOOP := $(BENCH_DIR)/ck_loop
+BENCH_CK   := $(BENCH_DIR)/ck_bench
+BENCH_PEER := $(BENCH_DIR)/peer_bench
+BENCH_DEPS_STAMP := $(BUILD)/.deps-bench
 
-.PHONY: bench-check
+.PHONY: bench bench-check
+
+$(BENCH_DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh host tools bench
+	@mkdir -p $(@D) && touch $@
+
+$(BENCH_DIR)/ck_bench.o: CPPFLAGS += -Iport/posix -Iport/mbedtls
+$(BENCH_DIR)/peer_bench.o: | $(BENCH_DEPS_STAMP)
+
+$(BENCH_CK): $(BENCH_DIR)/ck_bench.o $(BUILD)/libcardkit-mbedtls.a $(BUILD)/libcardkit-posix.a $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
+
+$(BENCH_PEER): $(BENCH_DIR)/peer_bench.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lcurl -lcjson
+
+bench: $(BENCH_CK) $(BENCH_PEER) $(BUILD)/ck-mock-issuer | $(BENCH_DEPS_STAMP)
+	@scripts/bench.sh $(BUILD)
 
 $(BENCH_DIR)/%.o: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -24,4 +46,4 @@ bench-check: $(BENCH_LOOP) | $(TOOLS_DEPS_STAMP)
 
 test: bench-check
 
--include $(BENCH_DIR)/ck_loop.d
+-include $(BENCH_DIR)/ck_loop.d $(BENCH_DIR)/ck_bench.d $(BENCH_DIR)/peer_bench.d
