@@ -350,76 +350,26 @@ static bool ck_hp_text(unsigned c)
 }
 
 /**
- * @brief The common case of a head, a run at a time: the status line
- * `HTTP/1.x SP 3DIGIT SP reason` (line end checks the digits), header
- * names, the values of headers not read, and CRLF. It stops, leaving the
- * state as the byte-at-a-time path would have it, at the first byte it does
- * not take (anything unusual, a value that is read, the end of @p len) and
- * when the head or the message ends. The caller has made sure that
- * CK_HTTP_MAX_HEAD_BYTES cannot be reached in these bytes, and that no CR
- * is pending; it counts them as head bytes.
- * @return Where it stopped; *@p err set when a line end failed.
+ * @brief The common case of a head, a run at a time: the rest of a header
+ * name, or the value of a header not read (nothing of it is kept). It stops
+ * at the first byte the byte-at-a-time path must see (':', CR, anything
+ * unusual), leaving the state as that path would have it.
+ * @return Where it stopped.
  */
-static size_t ck_hp_fast(ck_http_parser *p, const uint8_t *d, size_t i, size_t len, ck_err *err)
+static size_t ck_hp_run(ck_http_parser *p, const uint8_t *d, size_t i, size_t len)
 {
-    while (i < len) {
-        size_t k;
+    size_t k = p->line_len;
 
-        switch (p->state) {
-        case CK_HS_STATUS:
-            if (p->line_len != 0u || len - i < 13u || memcmp(d + i, "HTTP/1.", 7) != 0 ||
-                (d[i + 7] | 1u) != '1' || d[i + 8] != ' ' || d[i + 12] != ' ') {
-                return i;
+    if (p->state == CK_HS_HEADER_NAME) {
+        for (; i < len && ck_hp_tchar(d[i]); i++, k++) {
+            if (k < sizeof p->line) {
+                p->line[k] = (char)d[i];
             }
-            p->minor_version = d[i + 7] == '1';
-            memcpy(p->line, d + i, 13u);
-            for (i += 13u, k = 13u; i < len && ck_hp_text(d[i]); i++) {
-                k++;
-            }
-            p->line_len = k;
-            break;
-        case CK_HS_HEADER_START:
-            if (!ck_hp_tchar(d[i]) || p->header_count >= CK_HTTP_MAX_HEADERS) {
-                break; /* CRLF below, or the slow path */
-            }
-            p->header_count++;
-            p->state = CK_HS_HEADER_NAME;
-            /* fall through */
-        case CK_HS_HEADER_NAME:
-            for (k = p->line_len; i < len && ck_hp_tchar(d[i]); i++, k++) {
-                if (k < sizeof p->line) {
-                    p->line[k] = (char)d[i];
-                }
-            }
-            p->line_len = k;
-            if (i == len || d[i] != ':' || k == 0u) {
-                return i;
-            }
-            ck_hp_colon(p);
+        }
+        p->line_len = k;
+    } else {
+        while (i < len && ck_hp_text(d[i])) {
             i++;
-            if (p->hdr != CK_HH_OTHER) {
-                return i;
-            }
-            /* fall through */
-        case CK_HS_HEADER_VALUE:
-            if (p->hdr != CK_HH_OTHER) {
-                return i;
-            }
-            /* nothing of a value not read is kept */
-            while (i < len && ck_hp_text(d[i])) {
-                i++;
-            }
-            break;
-        default:
-            return i;
-        }
-        if (len - i < 2u || d[i] != '\r' || d[i + 1u] != '\n') {
-            return i;
-        }
-        i += 2u;
-        *err = ck_hp_line_end(p);
-        if (*err != CK_OK || p->done || p->state >= CK_HS_CHUNK_SIZE) {
-            return i;
         }
     }
     return i;
@@ -469,12 +419,13 @@ ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, s
         if (i == len) {
             break;
         }
-        if (!p->cr && p->state < CK_HS_CHUNK_SIZE && len - i <= CK_HTTP_MAX_HEAD_BYTES - p->head_bytes) {
-            size_t j = ck_hp_fast(p, data, i, len, &err);
+        if (!p->cr && (p->state == CK_HS_HEADER_NAME || (p->state == CK_HS_HEADER_VALUE && p->hdr == CK_HH_OTHER)) &&
+            len - i <= CK_HTTP_MAX_HEAD_BYTES - p->head_bytes) {
+            size_t j = ck_hp_run(p, data, i, len);
             p->head_bytes += j - i;
             i = j;
-            if (err != CK_OK || i == len || p->done || p->state == CK_HS_BODY) {
-                continue;
+            if (i == len) {
+                break;
             }
         }
         c = data[i++];

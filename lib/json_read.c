@@ -288,13 +288,10 @@ static size_t unescape(const ck_json_doc *doc, int tok, char *out, size_t cap, c
     size_t end = (size_t)doc->toks[tok].end;
     size_t n = 0;
 
-    if (memchr(doc->json + i, '\\', end - i) == NULL) {
+    if (key != NULL && memchr(doc->json + i, '\\', end - i) == NULL) {
         /* No escape: the checked text is its own value. */
         n = end - i;
-        if (cap > 0u) {
-            memcpy(out, doc->json + i, n < cap ? n : cap - 1u);
-        }
-        return (key == NULL || (strlen(key) == n && memcmp(key, doc->json + i, n) == 0)) ? n : SIZE_MAX;
+        return (strlen(key) == n && memcmp(key, doc->json + i, n) == 0) ? n : SIZE_MAX;
     }
     while (i < end) {
         uint32_t u = str_next(doc->json, &i, end);
@@ -328,7 +325,6 @@ ck_err ck_json_find(const ck_json_doc *doc, int obj, const char *key, int *out_t
 {
     int found = -1;
     int i;
-    size_t klen;
 
     if (out_tok != NULL) {
         *out_tok = -1;
@@ -339,11 +335,8 @@ ck_err ck_json_find(const ck_json_doc *doc, int obj, const char *key, int *out_t
     if (!tok_is(doc, obj, JSMN_OBJECT)) {
         return CK_ERR_UNEXPECTED_RESPONSE;
     }
-    klen = strlen(key);
     for (i = obj + 1; i < doc->count; i++) {
-        /* A value is never longer than its text. */
-        if (doc->toks[i].parent == obj && (size_t)(doc->toks[i].end - doc->toks[i].start) >= klen &&
-            unescape(doc, i, NULL, 0, key) != SIZE_MAX) {
+        if (doc->toks[i].parent == obj && unescape(doc, i, NULL, 0, key) != SIZE_MAX) {
             if (found >= 0) {
                 return CK_ERR_UNEXPECTED_RESPONSE;
             }

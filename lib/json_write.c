@@ -152,17 +152,12 @@ static ck_err quoted(ck_json_writer *w, const char *s, size_t n, uint32_t ok)
         return w->err;
     }
     put_byte(w, '"');
-    for (;;) {
-        unsigned c;
+    put(w, s, k);
+    s += k;
+    n -= k;
+    while (n-- > 0u) {
+        unsigned c = (unsigned char)*s++;
 
-        put(w, s, k);
-        s += k;
-        n -= k;
-        if (n == 0u) {
-            break;
-        }
-        c = (unsigned char)*s++;
-        n--;
         if (c < 0x20u || c == '"' || c == '\\') {
             put_byte(w, '\\');
             if (c < 0x20u) {
@@ -177,7 +172,6 @@ static ck_err quoted(ck_json_writer *w, const char *s, size_t n, uint32_t ok)
             }
         }
         put_byte(w, c);
-        k = ck_span_plain(s, n, 0x20u, true);
     }
     put_byte(w, '"');
     return status(w);
