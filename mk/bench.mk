@@ -31,7 +31,23 @@ $(BENCH_CK): $(BENCH_DIR)/ck_bench.o $(BUILD)/libcardkit-mbedtls.a $(BUILD)/libc
 $(BENCH_PEER): $(BENCH_DIR)/peer_bench.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lcurl -lcjson
 
-bench: $(BENCH_CK) $(BENCH_PEER) $(BUILD)/ck-mock-issuer | $(BENCH_DEPS_STAMP)
+# The TLS port built with one ciphersuite, for the record-cost table.
+BENCH_SUITES  := AES_128_GCM CHACHA20_POLY1305
+BENCH_CS_BINS := $(BENCH_SUITES:%=$(BENCH_DIR)/cs_%/ck_bench)
+BENCH_NOAESNI := $(BENCH_DIR)/no_aesni.so
+
+$(BENCH_DIR)/cs_%/ck_tls.o: port/mbedtls/ck_tls.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_WARN) -DCK_TLS_CIPHERSUITES=MBEDTLS_TLS_ECDHE_ECDSA_WITH_$*_SHA256 -c $< -o $@
+
+$(BENCH_DIR)/cs_%/ck_bench: $(BENCH_DIR)/ck_bench.o $(BENCH_DIR)/cs_%/ck_tls.o $(BUILD)/libcardkit-posix.a $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
+
+$(BENCH_NOAESNI): bench/no_aesni.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC $(CFLAGS) $(WARN) -o $@ $<
+
+bench: $(BENCH_CK) $(BENCH_PEER) $(BUILD)/ck-mock-issuer $(BENCH_CS_BINS) $(BENCH_NOAESNI) | $(BENCH_DEPS_STAMP)
 	@scripts/bench.sh $(BUILD)
 
 $(BENCH_DIR)/%.o: bench/%.c | $(DEPS_STAMP)

@@ -8,6 +8,8 @@
 #      (Ir at N2 - Ir at N1) / (N2 - N1), under callgrind;
 #      BENCH_ROUNDS (5), BENCH_WALL_N (2000): wall time, paired run by run;
 #      BENCH_PORT (28443): nginx's port on 127.0.0.1.
+# Also: the TLS record cost by ciphersuite (the port built with one suite;
+# without AES-NI: bench/no_aesni.c preloaded), and the handshakes.
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -122,6 +124,31 @@ for srv in nginx mock; do
     "$(awk -v v="$peer_ns" 'BEGIN { printf "%.1f", v / 1000 }')" "$peer_rss"
 done
 unset CK_BENCH_EXPECT_FALSE
+
+# TLS record cost by ciphersuite (cardkit against nginx): the port built with
+# one suite; "without AES-NI" preloads bench/no_aesni.c into the same program.
+echo
+echo "| ciphersuite (TLS 1.2, cardkit against nginx) | TLS library instr/request | total instr/request | wall/request (median of $rounds) |"
+echo "|---|---|---|---|"
+suite_row() { # label program [preload]
+  local label=$1 prog=$2 pre=${3:-} r ns=() line v
+  local env=(env)
+  [ -n "$pre" ] && env+=("LD_PRELOAD=$pre")
+  cg "$tmp/cs.a" "${env[@]}" "$prog" calls "$nginx_url" "$ca" "$n1"
+  cg "$tmp/cs.b" "${env[@]}" "$prog" calls "$nginx_url" "$ca" "$n2"
+  read -r -a a < <(split "$tmp/cs.a")
+  read -r -a b < <(split "$tmp/cs.b")
+  for r in $(seq 1 "$rounds"); do
+    line=$("${env[@]}" "$prog" calls "$nginx_url" "$ca" "$wall_n")
+    v=${line#ns_per_op=}; ns+=("${v%% *}")
+    : "$r"
+  done
+  printf '| %s | %s | %s | %s µs |\n' "$label" "$(k "$(( (b[1] - a[1]) / (n2 - n1) ))")" "$(k "$(( (b[5] - a[5]) / (n2 - n1) ))")" \
+    "$(printf '%s\n' "${ns[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }')"
+}
+suite_row "ECDHE-ECDSA-AES-128-GCM, AES-NI" "$build/bench/cs_AES_128_GCM/ck_bench"
+suite_row "ECDHE-ECDSA-AES-128-GCM, without AES-NI" "$build/bench/cs_AES_128_GCM/ck_bench" "$(cd "$build/bench" && pwd)/no_aesni.so"
+suite_row "ECDHE-ECDSA-CHACHA20-POLY1305" "$build/bench/cs_CHACHA20_POLY1305/ck_bench"
 
 # Handshakes (cardkit, nginx): the inclusive cost of the TLS port's connect.
 hs() { # mode n -> Ir inside tls_connect
