@@ -27,11 +27,11 @@ bool ck_utf8_valid(const char *s, size_t n);
 void ck_wipe(void *p, size_t n);
 
 /**
- * @brief How many bytes of @p s (at most @p n) come before the first one
- * that is below @p lo (at most 0x80) or DEL, or, when @p json is set, '"',
- * '\\' or 0x80 and above. Reads a word at a time.
+ * @brief How many bytes of @p s (at most @p n) are printable ASCII at or
+ * above @p lo (0x20 or 0x21) but '"' and '\\': the run that needs neither
+ * a check nor a JSON escape. Reads a word at a time.
  */
-size_t ck_span_plain(const char *s, size_t n, unsigned lo, bool json);
+size_t ck_span_plain(const char *s, size_t n, unsigned lo);
 
 /** @brief ASCII lower case of @p c. */
 char ck_lower(char c);

@@ -48,7 +48,7 @@ static void ck_hw_put(ck_hw_out *o, const char *s, size_t len, unsigned lo)
         len = strlen(s);
     }
     /* Literals (CK_HW_ANY) are ours and hold no DEL: not looked at. */
-    if (lo != CK_HW_ANY && ck_span_plain(s, len, lo, false) != len) {
+    if (lo != CK_HW_ANY && ck_span_plain(s, len, lo) != len) {
         for (i = 0; i < len; i++) {
             unsigned u = (unsigned char)s[i];
             if (u == 0x7Fu || (u < lo && (u != '\t' || lo == CK_HW_WORD))) {

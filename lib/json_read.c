@@ -231,7 +231,7 @@ static bool tokens_ok(const char *s, size_t len, const ck_json_tok *toks, int co
             size_t k = (size_t)t->start;
             while (k < pos) {
                 /* Printable ASCII but '\\' stands for itself. */
-                k += ck_span_plain(s + k, pos - k, 0x20u, true);
+                k += ck_span_plain(s + k, pos - k, 0x20u);
                 if (k < pos && str_next(s, &k, pos) == BAD) {
                     return false;
                 }

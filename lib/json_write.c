@@ -144,7 +144,7 @@ static ck_err quoted(ck_json_writer *w, const char *s, size_t n, uint32_t ok)
         n = strlen(s);
     }
     /* Printable ASCII but '"' and '\\' needs no check (and no escape). */
-    k = ck_span_plain(s, n, 0x20u, true);
+    k = ck_span_plain(s, n, 0x20u);
     if (k != n && (memchr(s + k, 0, n - k) != NULL || !ck_utf8_valid(s + k, n - k))) {
         return misuse(w);
     }

@@ -82,17 +82,17 @@ void ck_wipe(void *p, size_t n)
 }
 
 /**
- * @brief SWAR: the top bit of some byte of the result is set when a byte of
- * the word @p x is below @p lo (at most 0x80) or DEL, or when @p json is set
- * '"', '\\' or 0x80 and above (hasless / haszero of "Bit Twiddling Hacks").
+ * @brief SWAR ("Bit Twiddling Hacks", hasless/haszero): the top bit of some
+ * byte of the result is set when a byte of the word @p x is below @p lo, is
+ * '"', '\\' or 0x7F and above.
  */
 #define CK_ZERO_BYTES(x) (((x) - ones) & ~(x))
-#define CK_SPECIAL(x, lo, json)                                                                              \
-    (((((x) - ones * (lo)) & ~(x)) | CK_ZERO_BYTES((x) ^ (ones * 0x7Fu)) |                                 \
-      ((json) ? (x) | CK_ZERO_BYTES((x) ^ (ones * '"')) | CK_ZERO_BYTES((x) ^ (ones * '\\')) : 0u)) &       \
+#define CK_SPECIAL(x, lo)                                                                                     \
+    (((((x) - ones * (lo)) & ~(x)) | (x) | CK_ZERO_BYTES((x) ^ (ones * 0x7Fu)) |                            \
+      CK_ZERO_BYTES((x) ^ (ones * '"')) | CK_ZERO_BYTES((x) ^ (ones * '\\'))) &                               \
      (ones * 0x80u))
 
-size_t ck_span_plain(const char *s, size_t n, unsigned lo, bool json)
+size_t ck_span_plain(const char *s, size_t n, unsigned lo)
 {
     const size_t ones = SIZE_MAX / 0xFFu;
     size_t i = 0;
@@ -101,13 +101,13 @@ size_t ck_span_plain(const char *s, size_t n, unsigned lo, bool json)
     /* A word at a time; a word with a special byte is looked at byte by byte. */
     for (; n - i >= sizeof x; i += sizeof x) {
         memcpy(&x, s + i, sizeof x);
-        if (CK_SPECIAL(x, lo, json) != 0u) {
+        if (CK_SPECIAL(x, lo) != 0u) {
             break;
         }
     }
     for (; i < n; i++) {
         unsigned c = (unsigned char)s[i];
-        if (c < lo || c == 0x7Fu || (json && (c >= 0x80u || c == '"' || c == '\\'))) {
+        if (c < lo || c >= 0x7Fu || c == '"' || c == '\\') {
             break;
         }
     }
