@@ -134,8 +134,11 @@ suite_row() { # label program [preload]
   local label=$1 prog=$2 pre=${3:-} r ns=() line v
   local env=(env)
   [ -n "$pre" ] && env+=("LD_PRELOAD=$pre")
-  cg "$tmp/cs.a" "${env[@]}" "$prog" calls "$nginx_url" "$ca" "$n1"
-  cg "$tmp/cs.b" "${env[@]}" "$prog" calls "$nginx_url" "$ca" "$n2"
+  # valgrind hands LD_PRELOAD on to the program it runs
+  "${env[@]}" valgrind --tool=callgrind --compress-strings=no --compress-pos=no --callgrind-out-file="$tmp/cs.a" \
+    "$prog" calls "$nginx_url" "$ca" "$n1" >"$tmp/cs.log" 2>&1 || { cat "$tmp/cs.log" >&2; return 1; }
+  "${env[@]}" valgrind --tool=callgrind --compress-strings=no --compress-pos=no --callgrind-out-file="$tmp/cs.b" \
+    "$prog" calls "$nginx_url" "$ca" "$n2" >"$tmp/cs.log" 2>&1 || { cat "$tmp/cs.log" >&2; return 1; }
   read -r -a a < <(split "$tmp/cs.a")
   read -r -a b < <(split "$tmp/cs.b")
   for r in $(seq 1 "$rounds"); do
