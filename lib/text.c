@@ -84,13 +84,13 @@ void ck_wipe(void *p, size_t n)
 /**
  * @brief SWAR ("Bit Twiddling Hacks", hasless/haszero): the top bit of some
  * byte of the result is set when a byte of the word @p x is below @p lo, is
- * '"', '\\' or 0x7F and above.
+ * '"', '\\' or 0x7F and above (a byte of 0x7F and above sets its own top
+ * bit in x | (x + ones); what carries out of it only adds to that).
  */
-#define CK_ZERO_BYTES(x) (((x) - ones) & ~(x))
+#define CK_ZERO_BYTES(y) (((y) - ones) & ~(y))
 #define CK_SPECIAL(x, lo)                                                                                     \
-    (((((x) - ones * (lo)) & ~(x)) | (x) | CK_ZERO_BYTES((x) ^ (ones * 0x7Fu)) |                            \
-      CK_ZERO_BYTES((x) ^ (ones * '"')) | CK_ZERO_BYTES((x) ^ (ones * '\\'))) &                               \
-     (ones * 0x80u))
+    ((((x) - ones * (lo)) | (x) | ((x) + ones) | CK_ZERO_BYTES((x) ^ (ones * '"')) |                        \
+      CK_ZERO_BYTES((x) ^ (ones * '\\'))) & (ones * 0x80u))
 
 size_t ck_span_plain(const char *s, size_t n, unsigned lo)
 {
