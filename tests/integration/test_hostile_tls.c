@@ -41,6 +41,7 @@
 #include "cardkit/cardkit.h"
 #include "ck_posix.h"
 #include "ck_tls.h"
+#include "ck_fixture.h"
 
 #define CANARY 0xA5u
 #define GUARD 32u
@@ -257,20 +258,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/** @brief @p n bytes at @p p: wiped (0), then never written (CANARY, set before the call). */
-static bool wiped_prefix(const void *p, size_t n)
-{
-    const uint8_t *b = (const uint8_t *)p;
-    size_t i = 0;
-    while (i < n && b[i] == 0u) {
-        i++;
-    }
-    while (i < n && b[i] == CANARY) {
-        i++;
-    }
-    return i == n;
-}
-
 static void assert_buffers_clean(void)
 {
     size_t i;
@@ -279,8 +266,8 @@ static void assert_buffers_clean(void)
         assert_int_equal(g_cli.g.post[i], CANARY);
     }
     /* A call wipes every byte it wrote, from the start of each buffer. */
-    assert_true(wiped_prefix(g_cli.g.b.work, sizeof g_cli.g.b.work));
-    assert_true(wiped_prefix(g_cli.g.b.tokens, sizeof g_cli.g.b.tokens));
+    assert_true(ck_fix_wiped_prefix(g_cli.g.b.work, sizeof g_cli.g.b.work, CANARY));
+    assert_true(ck_fix_wiped_prefix(g_cli.g.b.tokens, sizeof g_cli.g.b.tokens, CANARY));
     assert_true(g_cli.log_events > 0u);
     assert_int_equal(g_cli.log_bad, 0);
 }
