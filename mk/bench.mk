@@ -1,7 +1,8 @@
 # mk/bench.mk — the benchmark (not a test) and its instruction-count check.
 # Included by the top-level Makefile (-include mk/*.mk); uses its BUILD, CC,
-# CPPFLAGS, CFLAGS, WARN, LDFLAGS, LIB, LOOPBACK_OBJS, DEPS_STAMP and, from
-# mk/check.mk, TOOLS_DEPS_STAMP (valgrind).
+# CPPFLAGS, CFLAGS, WARN, LIB_WARN, LDFLAGS, LIB, LOOPBACK_OBJS, DEPS_STAMP;
+# from mk/check.mk TOOLS_DEPS_STAMP (valgrind), from mk/ports.mk (in
+# recipes) MBEDTLS_LIBS and the port archives, from mk/mock.mk the mock.
 #
 #   make bench        cardkit against libcurl + cJSON over TLS, against a
 #                     local nginx and ck-mock-issuer: one markdown table
@@ -19,7 +20,7 @@ BENCH_DEPS_STAMP := $(BUILD)/.deps-bench
 .PHONY: bench bench-check
 
 $(BENCH_DEPS_STAMP): scripts/deps.sh
-	@scripts/deps.sh host tools bench
+	@scripts/deps.sh host bench
 	@mkdir -p $(@D) && touch $@
 
 $(BENCH_DIR)/ck_bench.o: CPPFLAGS += -Iport/posix -Iport/mbedtls
