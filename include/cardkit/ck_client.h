@@ -17,8 +17,9 @@
  *    covers connect, TLS handshake, send, receive and every retry;
  *  - reports how far the request got (ck_result::progress), so a kiosk knows
  *    whether the operation may have been applied;
- *  - wipes the work buffer and tokens before it returns (they held the API
- *    key, the token and cardholder data).
+ *  - wipes every byte of the work buffer and tokens it wrote before it
+ *    returns (they held the API key, the token and cardholder data); bytes
+ *    it never wrote are left as they were.
  * Calls block until the answer, the deadline, or an error.
  */
 #ifndef CK_CLIENT_H
