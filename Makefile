@@ -1,8 +1,7 @@
 # cardkit — top-level build.
 #   make            libcardkit.a for the host
 #   make test       every suite, the heap check (installs missing Debian packages)
-#   make size       .text/.data/.bss of lib/ for Cortex-M4 at -Os, against the budget
-#   make size-guard the same in make test, lib/ .text held to a ceiling (mk/size.mk)
+#   make size       the memory budget for Cortex-M (lib/ .text, call RAM, stack), in make test
 #   make install PREFIX=DIR
 #   make clean
 # Components with their own rules live in mk/*.mk.
@@ -88,7 +87,7 @@ install: $(LIB)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/.*CK_VERSION_STRING "\(.*\)"/\1/p' include/cardkit/ck_client.h)|' \
 	    cardkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/cardkit.pc
 
-size size-guard:
+size:
 	@scripts/deps.sh cross
 	@scripts/size.sh "$(CROSS)" $(LIB_SRCS)
 

@@ -65,6 +65,18 @@ static void ck_log(const ck_client *c, ck_log_kind kind, const ck_call *call,
     c->cfg.log(c->cfg.log_ctx, &ev);
 }
 
+/**
+ * @brief The work buffer's bytes [0, @p end) have been written: the wipe at
+ * the end of the call covers them (it wipes what was used, not the whole
+ * buffer).
+ */
+static void ck_used(ck_client *c, size_t end)
+{
+    if (end > c->work_used) {
+        c->work_used = end;
+    }
+}
+
 static void ck_disconnect(ck_client *c)
 {
     if (c->connected) {
@@ -100,13 +112,14 @@ static ck_err ck_status_err(uint16_t status)
  * @brief Write the whole request (head, then body) into the work buffer.
  * The body writer runs twice: to measure, then to write.
  */
-static ck_err ck_build(const ck_client *c, const ck_call *call, ck_result *res, size_t *out_len)
+static ck_err ck_build(ck_client *c, const ck_call *call, ck_result *res, size_t *out_len)
 {
     ck_http_request_head head;
     ck_json_writer w;
     size_t body_len = 0;
     size_t head_len = 0;
     size_t written = 0;
+    size_t used = c->work_used;
     ck_err err;
 
     if (call->body != NULL) {
@@ -132,6 +145,8 @@ static ck_err ck_build(const ck_client *c, const ck_call *call, ck_result *res, 
     head.has_body = call->body != NULL;
     head.body_len = body_len;
     head.keep_alive = !c->cfg.no_keep_alive;
+    /* A failure on the way may leave bytes anywhere in the buffer. */
+    ck_used(c, c->cfg.work_buf_size);
     err = ck_http_write_head(&head, c->cfg.work_buf, c->cfg.work_buf_size, &head_len);
     if (err == CK_ERR_INVALID_ARG) {
         res->field = "header";
@@ -153,6 +168,8 @@ static ck_err ck_build(const ck_client *c, const ck_call *call, ck_result *res, 
         }
     }
     *out_len = head_len + body_len;
+    c->work_used = used;
+    ck_used(c, *out_len);
     return CK_OK;
 }
 
@@ -242,6 +259,10 @@ static ck_err ck_receive(ck_client *c, const ck_clock *k, const ck_call *call,
         if (err == CK_ERR_WOULD_BLOCK) {
             continue;
         }
+        if (dst != small) {
+            /* A failed recv may have written into what it was given. */
+            ck_used(c, p->body_len + (err == CK_OK && n <= cap ? n : cap));
+        }
         if (err == CK_ERR_PEER_CLOSED) {
             c->connected = false;
             t->close(t->ctx);
@@ -254,6 +275,7 @@ static ck_err ck_receive(ck_client *c, const ck_clock *k, const ck_call *call,
             return CK_ERR_TRANSPORT;
         }
         err = ck_http_parser_feed(p, dst, n, &used);
+        ck_used(c, p->body_len);
         if (p->head_done && !logged) {
             logged = true;
             res->http_status = p->status;
@@ -309,6 +331,10 @@ static ck_err ck_interpret(ck_client *c, const ck_call *call, const ck_http_pars
     res->response_bytes = p->body_len;
     if (p->body_len > 0u) {
         err = ck_json_parse(&doc, (const char *)c->cfg.work_buf, p->body_len, c->cfg.tokens, c->cfg.token_count);
+        /* jsmn fills tokens from the first; on an error, count them all. */
+        if (err != CK_OK || (size_t)doc.count > c->tokens_used) {
+            c->tokens_used = (uint16_t)(err == CK_OK ? (size_t)doc.count : c->cfg.token_count);
+        }
         if (err == CK_OK) {
             have_doc = true;
             res->tokens_used = (uint16_t)doc.count;
@@ -431,8 +457,11 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
 
     ck_outcome_settle(&a, lost_before, any_sent, res);
     res->elapsed_ms = ck_elapsed(&k);
-    ck_wipe(c->cfg.work_buf, c->cfg.work_buf_size);
-    ck_wipe(c->cfg.tokens, c->cfg.token_count * sizeof c->cfg.tokens[0]);
+    /* Every byte the call wrote (request, response, tokens), not more. */
+    ck_wipe(c->cfg.work_buf, c->work_used);
+    ck_wipe(c->cfg.tokens, c->tokens_used * sizeof c->cfg.tokens[0]);
+    c->work_used = 0;
+    c->tokens_used = 0;
     ck_log(c, CK_LOG_DONE, call, res, res->elapsed_ms, 0u);
     return res->err;
 }

@@ -26,6 +26,13 @@ bool ck_utf8_valid(const char *s, size_t n);
 /** @brief Wipe @p n bytes at @p p in a way the compiler cannot remove. */
 void ck_wipe(void *p, size_t n);
 
+/**
+ * @brief How many bytes of @p s (at most @p n) are printable ASCII at or
+ * above @p lo (0x20 or 0x21) but '"' and '\\': the run that needs neither
+ * a check nor a JSON escape. Reads a word at a time.
+ */
+size_t ck_span_plain(const char *s, size_t n, unsigned lo);
+
 /** @brief ASCII lower case of @p c. */
 char ck_lower(char c);
 

@@ -177,4 +177,6 @@ void ck_client_close(ck_client *client)
     }
     ck_wipe(client->cfg.work_buf, client->cfg.work_buf_size);
     ck_wipe(client->cfg.tokens, client->cfg.token_count * sizeof client->cfg.tokens[0]);
+    client->work_used = 0;
+    client->tokens_used = 0;
 }

@@ -25,8 +25,8 @@ typedef char ck_hp_lists_first[(CK_HH_CONTENT_LENGTH == 1 && CK_HH_CONNECTION ==
 /** @brief Largest Retry-After kept, in seconds. */
 #define CK_HP_RETRY_AFTER_MAX 86400u
 
-/** @brief The header names read, lower case, in ::ck_http_hdr_id order from CK_HH_CONTENT_LENGTH. */
-static const char ck_hp_names[] = "content-length\0transfer-encoding\0connection\0x-request-id\0retry-after\0";
+/** @brief The header names read, lower case, each after its length, in ::ck_http_hdr_id order from CK_HH_CONTENT_LENGTH. */
+static const char ck_hp_names[] = "\016content-length\021transfer-encoding\012connection\014x-request-id\013retry-after";
 
 /** @brief RFC 9110 tchar as a bitmap of 0x20..0x7F: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~ */
 static const uint8_t ck_hp_tchars[12] = {0xFAu, 0x6Cu, 0xFFu, 0x03u, 0xFEu, 0xFFu,
@@ -37,30 +37,39 @@ static bool ck_hp_ows(unsigned c)
     return c == ' ' || c == '\t';
 }
 
-/** @brief Connection and Transfer-Encoding tokens, in CK_HT_ order. */
-static const char ck_hp_tokens[] = "close\0keep-alive\0chunked\0";
+/** @brief RFC 9110 tchar. */
+static bool ck_hp_tchar(unsigned c)
+{
+    c -= 0x20u;
+    return c < 96u && (((unsigned)ck_hp_tchars[c >> 3] >> (c & 7u)) & 1u) != 0u;
+}
+
+/** @brief Connection and Transfer-Encoding tokens, each after its length, in CK_HT_ order. */
+static const char ck_hp_tokens[] = "\005close\012keep-alive\007chunked";
 
 /**
  * @brief Look @p n bytes of @p s up, case-insensitively, in @p tab
- * (NUL-terminated lower-case words of letters and '-', then an empty one;
- * @p s holds no control character).
+ * (lower-case words of letters and '-', each after its length byte, then
+ * a NUL; @p s holds no control character).
  * @return The word's place from 1, or 0.
  */
 static unsigned ck_hp_find(const char *s, size_t n, const char *tab)
 {
     unsigned id = 0;
+    size_t m;
 
-    while (*tab != '\0') {
-        size_t j = 0;
+    while ((m = (unsigned char)*tab++) != 0u) {
         id++;
-        while (j < n && ((unsigned char)s[j] | 0x20u) == (unsigned char)tab[j]) {
-            j++;
+        if (m == n) {
+            size_t j = 0;
+            while (j < n && ((unsigned char)s[j] | 0x20u) == (unsigned char)tab[j]) {
+                j++;
+            }
+            if (j == n) {
+                return id;
+            }
         }
-        if (j == n && tab[j] == '\0') {
-            return id;
-        }
-        while (*tab++ != '\0') {
-        }
+        tab += m;
     }
     return 0;
 }
@@ -230,6 +239,17 @@ static ck_err ck_hp_line_end(ck_http_parser *p)
     }
 }
 
+/** @brief The ':' after a header name of line_len bytes: look the name up. */
+static void ck_hp_colon(ck_http_parser *p)
+{
+    /* names are looked up in the final head only, not in trailers */
+    p->hdr = (uint8_t)(!p->head_done && p->status >= 200u ? ck_hp_find(p->line, p->line_len, ck_hp_names) : 0u);
+    p->line_len = 0;
+    p->val_trim = 0;
+    p->elem_start = 0;
+    p->state = CK_HS_HEADER_VALUE;
+}
+
 /**
  * @brief One byte of a line, neither CR nor a control character but HTAB.
  * CK_ERR_HTTP_MALFORMED in the chunk framing becomes CK_ERR_HTTP_BAD_CHUNK.
@@ -266,19 +286,12 @@ static ck_err ck_hp_byte(ck_http_parser *p, unsigned c)
         /* fall through */
     case CK_HS_HEADER_NAME:
         if (c == ':' && k != 0u) {
-            /* names are looked up in the final head only, not in trailers */
-            p->hdr = (uint8_t)(!p->head_done && p->status >= 200u ? ck_hp_find(p->line, k, ck_hp_names) : 0u);
-            p->line_len = 0;
-            p->val_trim = 0;
-            p->elem_start = 0;
-            p->state = CK_HS_HEADER_VALUE;
+            ck_hp_colon(p);
             return CK_OK;
         }
-        c -= 0x20u;
-        if (c >= 96u || ((unsigned)ck_hp_tchars[c >> 3] >> (c & 7u) & 1u) == 0u) {
+        if (!ck_hp_tchar(c)) {
             return CK_ERR_HTTP_MALFORMED;
         }
-        c += 0x20u;
         goto store;
     case CK_HS_HEADER_VALUE:
         if (ck_hp_ows(c)) {
@@ -330,6 +343,38 @@ static ck_err ck_hp_byte(ck_http_parser *p, unsigned c)
     return CK_OK;
 }
 
+/** @brief True for a byte a header value or reason phrase may hold: VCHAR, obs-text, SP, HTAB. */
+static bool ck_hp_text(unsigned c)
+{
+    return (c >= 0x20u && c != 0x7Fu) || c == '\t';
+}
+
+/**
+ * @brief The common case of a head, a run at a time: the rest of a header
+ * name, or the value of a header not read (nothing of it is kept). It stops
+ * at the first byte the byte-at-a-time path must see (':', CR, anything
+ * unusual), leaving the state as that path would have it.
+ * @return Where it stopped.
+ */
+static size_t ck_hp_run(ck_http_parser *p, const uint8_t *d, size_t i, size_t len)
+{
+    size_t k = p->line_len;
+
+    if (p->state == CK_HS_HEADER_NAME) {
+        for (; i < len && ck_hp_tchar(d[i]); i++, k++) {
+            if (k < sizeof p->line) {
+                p->line[k] = (char)d[i];
+            }
+        }
+        p->line_len = k;
+    } else {
+        while (i < len && ck_hp_text(d[i])) {
+            i++;
+        }
+    }
+    return i;
+}
+
 void ck_http_parser_init(ck_http_parser *p, uint8_t *body, size_t body_cap,
                          char *request_id, size_t request_id_cap)
 {
@@ -362,10 +407,9 @@ ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, s
             }
             p->body_len += n;
             p->remaining -= n;
-            /* forward: data may lie in body[] at or after d */
-            while (n-- != 0u) {
-                *d++ = data[i++];
-            }
+            /* data may lie in body[] at or after d */
+            memmove(d, data + i, n);
+            i += n;
             if (p->remaining == 0u) {
                 p->state = CK_HS_CHUNK_END;
                 p->done = !p->tok[CK_HT_CHUNKED];
@@ -374,6 +418,15 @@ ck_err ck_http_parser_feed(ck_http_parser *p, const uint8_t *data, size_t len, s
         }
         if (i == len) {
             break;
+        }
+        if (!p->cr && (p->state == CK_HS_HEADER_NAME || (p->state == CK_HS_HEADER_VALUE && p->hdr == CK_HH_OTHER)) &&
+            len - i <= CK_HTTP_MAX_HEAD_BYTES - p->head_bytes) {
+            size_t j = ck_hp_run(p, data, i, len);
+            p->head_bytes += j - i;
+            i = j;
+            if (i == len) {
+                break;
+            }
         }
         c = data[i++];
         if (++p->head_bytes > CK_HTTP_MAX_HEAD_BYTES) {

@@ -8,6 +8,8 @@
  * piece, HTAB but in a header value, and a space in the method, path,
  * host or a header name make the whole call CK_ERR_INVALID_ARG.
  */
+#include <string.h>
+
 #include "cardkit/ck_client.h"
 #include "ck_http.h"
 #include "ck_text.h"
@@ -37,19 +39,27 @@ typedef struct ck_hw_out {
  */
 static void ck_hw_put(ck_hw_out *o, const char *s, size_t len, unsigned lo)
 {
-    for (; s != NULL && len != 0u; len--) {
-        unsigned u = (unsigned char)*s++;
-        if (u == 0u && len > CK_HW_STR / 2u) { /* counting down from CK_HW_STR */
-            break;
-        }
-        if (u == 0x7Fu || (u < lo && (u != '\t' || lo == CK_HW_WORD))) {
-            o->bad = true;
-        }
-        if (o->n < o->cap) {
-            o->buf[o->n] = (uint8_t)u;
-        }
-        o->n++;
+    size_t i;
+
+    if (s == NULL) {
+        return;
     }
+    if (len == CK_HW_STR) {
+        len = strlen(s);
+    }
+    /* Literals (CK_HW_ANY) are ours and hold no DEL: not looked at. */
+    if (lo != CK_HW_ANY && ck_span_plain(s, len, lo) != len) {
+        for (i = 0; i < len; i++) {
+            unsigned u = (unsigned char)s[i];
+            if (u == 0x7Fu || (u < lo && (u != '\t' || lo == CK_HW_WORD))) {
+                o->bad = true;
+            }
+        }
+    }
+    if (o->n < o->cap) {
+        memcpy(o->buf + o->n, s, len < o->cap - o->n ? len : o->cap - o->n);
+    }
+    o->n += len;
 }
 
 /** @brief Append the string @p s (nothing for NULL), as ck_hw_put(). */

@@ -230,7 +230,9 @@ static bool tokens_ok(const char *s, size_t len, const ck_json_tok *toks, int co
         } else {
             size_t k = (size_t)t->start;
             while (k < pos) {
-                if (str_next(s, &k, pos) == BAD) {
+                /* Printable ASCII but '\\' stands for itself. */
+                k += ck_span_plain(s + k, pos - k, 0x20u);
+                if (k < pos && str_next(s, &k, pos) == BAD) {
                     return false;
                 }
             }
@@ -286,6 +288,11 @@ static size_t unescape(const ck_json_doc *doc, int tok, char *out, size_t cap, c
     size_t end = (size_t)doc->toks[tok].end;
     size_t n = 0;
 
+    if (key != NULL && memchr(doc->json + i, '\\', end - i) == NULL) {
+        /* No escape: the checked text is its own value. */
+        n = end - i;
+        return (strlen(key) == n && memcmp(key, doc->json + i, n) == 0) ? n : SIZE_MAX;
+    }
     while (i < end) {
         uint32_t u = str_next(doc->json, &i, end);
         unsigned m = 1u + (u >= 0x80u ? 1u : 0u) + (u >= 0x800u ? 1u : 0u) + (u >= 0x10000u ? 1u : 0u);

@@ -53,9 +53,10 @@ static void put_byte(ck_json_writer *w, unsigned c)
 /** @brief put_byte() for each of the @p n bytes of @p s. */
 static void put(ck_json_writer *w, const char *s, size_t n)
 {
-    while (n-- > 0u) {
-        put_byte(w, (unsigned char)*s++);
+    if (w->len < w->cap) {
+        memcpy(w->buf + w->len, s, n < w->cap - w->len ? n : w->cap - w->len);
     }
+    w->len += n;
 }
 
 /** @brief The result of a call: the sticky error, else BUFFER_TOO_SMALL once out of room. */
@@ -134,16 +135,26 @@ static ck_err raw(ck_json_writer *w, const char *s, size_t n)
  */
 static ck_err quoted(ck_json_writer *w, const char *s, size_t n, uint32_t ok)
 {
-    if (s != NULL && n == SIZE_MAX) {
+    size_t k;
+
+    if (s == NULL) {
+        return misuse(w);
+    }
+    if (n == SIZE_MAX) {
         n = strlen(s);
     }
-    if (s == NULL || memchr(s, 0, n) != NULL || !ck_utf8_valid(s, n)) {
+    /* Printable ASCII but '"' and '\\' needs no check (and no escape). */
+    k = ck_span_plain(s, n, 0x20u);
+    if (k != n && (memchr(s + k, 0, n - k) != NULL || !ck_utf8_valid(s + k, n - k))) {
         return misuse(w);
     }
     if (!place(w, ok)) {
         return w->err;
     }
     put_byte(w, '"');
+    put(w, s, k);
+    s += k;
+    n -= k;
     while (n-- > 0u) {
         unsigned c = (unsigned char)*s++;
 

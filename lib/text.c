@@ -63,11 +63,55 @@ bool ck_utf8_valid(const char *s, size_t n)
 
 void ck_wipe(void *p, size_t n)
 {
+    /* Every store is volatile, so none can be elided; whole words between
+     * the unaligned ends. */
     volatile unsigned char *v = (volatile unsigned char *)p;
+    volatile size_t *w;
 
+    for (; n != 0u && ((uintptr_t)v & (sizeof *w - 1u)) != 0u; n--) {
+        *v++ = 0u;
+    }
+    w = (volatile size_t *)(volatile void *)v;
+    for (; n >= sizeof *w; n -= sizeof *w) {
+        *w++ = 0u;
+    }
+    v = (volatile unsigned char *)w;
     while (n-- > 0u) {
         *v++ = 0u;
     }
+}
+
+/**
+ * @brief SWAR ("Bit Twiddling Hacks", hasless/haszero): the top bit of some
+ * byte of the result is set when a byte of the word @p x is below @p lo, is
+ * '"', '\\' or 0x7F and above (a byte of 0x7F and above sets its own top
+ * bit in x | (x + ones); what carries out of it only adds to that).
+ */
+#define CK_ZERO_BYTES(y) (((y) - ones) & ~(y))
+#define CK_SPECIAL(x, lo)                                                                                     \
+    ((((x) - ones * (lo)) | (x) | ((x) + ones) | CK_ZERO_BYTES((x) ^ (ones * '"')) |                        \
+      CK_ZERO_BYTES((x) ^ (ones * '\\'))) & (ones * 0x80u))
+
+size_t ck_span_plain(const char *s, size_t n, unsigned lo)
+{
+    const size_t ones = SIZE_MAX / 0xFFu;
+    size_t i = 0;
+    size_t x;
+
+    /* A word at a time; a word with a special byte is looked at byte by byte. */
+    for (; n - i >= sizeof x; i += sizeof x) {
+        memcpy(&x, s + i, sizeof x);
+        if (CK_SPECIAL(x, lo) != 0u) {
+            break;
+        }
+    }
+    for (; i < n; i++) {
+        unsigned c = (unsigned char)s[i];
+        if (c < lo || c >= 0x7Fu || c == '"' || c == '\\') {
+            break;
+        }
+    }
+    return i;
 }
 
 char ck_lower(char c)
@@ -77,12 +121,14 @@ char ck_lower(char c)
 
 size_t ck_u64_to_dec(uint64_t v, char *out)
 {
-    /* Bit-serial division by 10 (no 64-bit division routine on a 32-bit
-     * target), the digits filled in from the end of tmp. */
+    /* The digits are filled in from the end of tmp: bit-serial division by
+     * 10 while v needs more than 32 bits (no 64-bit division routine on a
+     * 32-bit target), then 32-bit division by a constant. */
     char tmp[20];
     char *p = tmp + sizeof tmp;
+    uint32_t x;
 
-    do {
+    while (v > UINT32_MAX) {
         unsigned r = 0;
         unsigned k;
 
@@ -95,7 +141,12 @@ size_t ck_u64_to_dec(uint64_t v, char *out)
             }
         }
         *--p = (char)('0' + r);
-    } while (v != 0u);
+    }
+    x = (uint32_t)v;
+    do {
+        *--p = (char)('0' + x % 10u);
+        x /= 10u;
+    } while (x != 0u);
     memcpy(out, p, (size_t)(tmp + sizeof tmp - p));
     return (size_t)(tmp + sizeof tmp - p);
 }

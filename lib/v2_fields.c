@@ -11,6 +11,8 @@
  * at least every earlier one, and the later field of a pair out of order
  * is the one named.
  */
+#include <string.h>
+
 #include "cardkit/ck_config_defaults.h"
 #include "ck_text.h"
 #include "ck_v2_fields.h"
@@ -25,9 +27,12 @@ static const char *ck_field_value(const void *req, const ck_v2_field *f)
 /** @brief A given string: non-empty UTF-8; unless @p free_text, no control characters and not spaces only. */
 static bool ck_text_ok(const char *s, bool free_text)
 {
-    size_t n;
+    size_t n = strlen(s);
     bool blank = true;
 
+    if (n != 0u && ck_span_plain(s, n, 0x21u) == n) {
+        return true; /* printable ASCII without space ('"' and '\\' go the long way) */
+    }
     for (n = 0; s[n] != '\0'; n++) {
         unsigned char c = (unsigned char)s[n];
         if (c != ' ') {

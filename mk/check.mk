@@ -100,7 +100,8 @@ fuzz-short: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SHORT_SECONDS) $(FUZZ_NAMES)
 
 # --- the hostile-server suite against the mock issuer over TLS ------------------
-$(HOSTILE_TLS_BIN): $(HOSTILE_TLS_OBJ) $(CHECK_PORT_LIBS) $(LIB)
+$(HOSTILE_TLS_BIN): $(HOSTILE_TLS_OBJ) $(BUILD)/tests/support/ck_fixture.o $(BUILD)/port/loopback/ck_loopback.o \
+                    $(CHECK_PORT_LIBS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS) $(TEST_LIBS)
 

@@ -3,6 +3,7 @@
 #   scripts/deps.sh host     compiler, jsmn, cmocka, mbedTLS, libcsv and cJSON (ckctl batch)
 #   scripts/deps.sh cross    + Cortex-M toolchain (make size, make qemu-test)
 #   scripts/deps.sh cmake    + CMake (make consumers-test, with cross)
+#   scripts/deps.sh bench    + nginx, libcurl (OpenSSL) and cJSON, valgrind (make bench)
 #   scripts/deps.sh tools    + clang with libFuzzer, valgrind, cppcheck, clang-tidy, shellcheck (make check, make fuzz)
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
@@ -13,6 +14,7 @@ for group in "$@"; do
     host) ;;
     cross) want+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm liblwip-dev) ;;
     cmake) want+=(cmake) ;;
+    bench) want+=(nginx-light libcurl4-openssl-dev libcjson-dev valgrind) ;; # make bench: the server and the peer client
     tools) want+=(clang libclang-rt-14-dev valgrind cppcheck clang-tidy shellcheck) ;; # libclang-rt: libFuzzer, ASan
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
   esac

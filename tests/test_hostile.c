@@ -1035,14 +1035,10 @@ static ck_err suite_reply(const ck_json_doc *doc, void *ctx)
 
 static bool suite_wiped(void)
 {
-    size_t i;
-    const uint8_t *p = (const uint8_t *)&g_suite_bufs.work;
-    for (i = 0; i < sizeof g_suite_bufs.work + sizeof g_suite_bufs.toks; i++) {
-        if (p[i] != 0u) {
-            return false;
-        }
-    }
-    return guards_ok(g_suite_bufs.pre, sizeof g_suite_bufs.pre) && guards_ok(g_suite_bufs.post, sizeof g_suite_bufs.post);
+    /* Wiped as far as the call wrote; the canary it put there beyond. */
+    return ck_fix_wiped_prefix(g_suite_bufs.work, sizeof g_suite_bufs.work, CK_FIX_CANARY) &&
+           ck_fix_wiped_prefix(g_suite_bufs.toks, sizeof g_suite_bufs.toks, CK_FIX_CANARY) &&
+           guards_ok(g_suite_bufs.pre, sizeof g_suite_bufs.pre) && guards_ok(g_suite_bufs.post, sizeof g_suite_bufs.post);
 }
 
 typedef struct suite_counts {

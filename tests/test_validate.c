@@ -467,9 +467,71 @@ static void header_value_rejects_controls_and_edge_space(void **state)
     }
 }
 
+/* ck_span_plain: a word at a time must agree with the rule byte by byte,
+ * for every length, alignment and position of a special byte. */
+static size_t span_ref(const char *s, size_t n, unsigned lo)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned c = (unsigned char)s[i];
+        if (c < lo || c >= 0x7Fu || c == '"' || c == '\\') {
+            break;
+        }
+    }
+    return i;
+}
+
+static void span_plain_agrees_with_the_rule(void **state)
+{
+    static const unsigned char odd[] = {0x00, 0x01, 0x09, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C,
+                                        0x5D, 0x7E, 0x7F, 0x80, 0xA5, 0xC3, 0xFF};
+    char buf[64];
+    size_t off, n, pos, k, lo;
+    (void)state;
+
+    for (lo = 0x20; lo <= 0x21; lo++) {
+        for (off = 0; off < 8; off++) {
+            for (n = 0; n + off <= 40; n++) {
+                memset(buf, 'a', sizeof buf);
+                assert_int_equal(ck_span_plain(buf + off, n, (unsigned)lo), n);
+                for (pos = 0; pos < n; pos++) {
+                    for (k = 0; k < sizeof odd; k++) {
+                        memset(buf, '~', sizeof buf);
+                        buf[off + pos] = (char)odd[k];
+                        if (pos + 1u < n) {
+                            buf[off + pos + 1u] = (char)odd[(k + 5u) % sizeof odd]; /* a second one after it */
+                        }
+                        assert_int_equal(ck_span_plain(buf + off, n, (unsigned)lo), span_ref(buf + off, n, (unsigned)lo));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ck_wipe by words: exactly [p, p + n) becomes 0, at every alignment. */
+static void wipe_clears_exactly_its_bytes(void **state)
+{
+    unsigned char buf[80];
+    size_t off, n, i;
+    (void)state;
+
+    for (off = 0; off < 16; off++) {
+        for (n = 0; off + n <= 60; n++) {
+            memset(buf, 0xAA, sizeof buf);
+            ck_wipe(buf + off, n);
+            for (i = 0; i < sizeof buf; i++) {
+                assert_int_equal(buf[i], (i >= off && i < off + n) ? 0 : 0xAA);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(span_plain_agrees_with_the_rule),
+        cmocka_unit_test(wipe_clears_exactly_its_bytes),
         cmocka_unit_test(amount_integers_are_hundredths),
         cmocka_unit_test(amount_one_or_two_decimals),
         cmocka_unit_test(amount_rejects_thirteen_integer_digits),

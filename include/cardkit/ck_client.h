@@ -18,8 +18,9 @@
  *  - says whether the operation may have been applied (ck_result::applied:
  *    NO, YES or MAYBE, from the one failure-model table) and how far the
  *    request got (ck_result::progress);
- *  - wipes the work buffer and tokens before it returns (they held the API
- *    key, the token and cardholder data).
+ *  - wipes every byte of the work buffer and tokens it wrote before it
+ *    returns (they held the API key, the token and cardholder data); bytes
+ *    it never wrote are left as they were.
  * Calls block until the answer, the deadline, or an error.
  */
 #ifndef CK_CLIENT_H
@@ -173,6 +174,8 @@ typedef struct ck_client {
     uint16_t port;               /**< private */
     bool connected;              /**< private: a kept-alive connection is open */
     uint32_t idle_since_ms;      /**< private */
+    size_t work_used;            /**< private: bytes of work_buf written since the last wipe */
+    uint16_t tokens_used;        /**< private: tokens written since the last wipe */
 } ck_client;
 
 /**

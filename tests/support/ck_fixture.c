@@ -72,6 +72,19 @@ bool ck_fix_buffers_wiped(const ck_fixture *f)
     return true;
 }
 
+bool ck_fix_wiped_prefix(const void *p, size_t n, uint8_t fill)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    size_t i = 0;
+    while (i < n && b[i] == 0u) {
+        i++;
+    }
+    while (i < n && b[i] == fill) {
+        i++;
+    }
+    return i == n;
+}
+
 const char *ck_fix_sent(ck_fixture *f)
 {
     f->capture[f->lb.capture_len] = '\0';

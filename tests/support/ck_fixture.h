@@ -77,6 +77,13 @@ bool ck_fix_canaries_ok(const ck_fixture *f);
 /** @brief True when the work buffer and tokens are all zero (wiped). */
 bool ck_fix_buffers_wiped(const ck_fixture *f);
 
+/**
+ * @brief True when the @p n bytes at @p p are wiped bytes (0) then bytes
+ * never written (@p fill, what the test put there before the call): a call
+ * wipes every byte it wrote, and writes from the start of each buffer.
+ */
+bool ck_fix_wiped_prefix(const void *p, size_t n, uint8_t fill);
+
 /** @brief The captured request bytes as a NUL-terminated string (capture is kept NUL-terminated). */
 const char *ck_fix_sent(ck_fixture *f);
 
