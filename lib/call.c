@@ -85,20 +85,17 @@ static void ck_disconnect(ck_client *c)
     }
 }
 
-/** @brief Statuses with an error of their own; other 4xx and 5xx map by class. */
-static const uint16_t ck_status_codes[] = {400u, 401u, 403u, 404u, 409u, 429u};
-static const uint8_t ck_status_errs[] = {CK_ERR_BAD_REQUEST, CK_ERR_UNAUTHORIZED, CK_ERR_FORBIDDEN,
-                                         CK_ERR_NOT_FOUND, CK_ERR_CONFLICT, CK_ERR_RATE_LIMITED};
-
-/** @brief Map an HTTP status to the error a caller sees (CK_OK for 2xx). */
+/** @brief Map an HTTP status to the error a caller sees (CK_OK for 2xx); other 4xx and 5xx map by class. */
 static ck_err ck_status_err(uint16_t status)
 {
-    size_t i;
-
-    for (i = 0; i < sizeof ck_status_errs; i++) {
-        if (ck_status_codes[i] == status) {
-            return (ck_err)ck_status_errs[i];
-        }
+    switch (status) {
+    case 400u: return CK_ERR_BAD_REQUEST;
+    case 401u: return CK_ERR_UNAUTHORIZED;
+    case 403u: return CK_ERR_FORBIDDEN;
+    case 404u: return CK_ERR_NOT_FOUND;
+    case 409u: return CK_ERR_CONFLICT;
+    case 429u: return CK_ERR_RATE_LIMITED;
+    default: break;
     }
     switch (status / 100u) {
     case 2u: return CK_OK;

@@ -38,34 +38,42 @@ static const uint8_t ck_outcome_table[CK_ANSWER_COUNT] = {
 #undef M
 #undef CK_ROW
 
+/*
+ * The class of a non-2xx answer from its status error (CK_ERR_BAD_REQUEST
+ * = 40 ... CK_ERR_HTTP_STATUS = 51; ck_status_err() in call.c made it).
+ * 400, 404, 409 are the refusals the API documents.
+ */
+static const uint8_t ck_outcome_status_class[12] = {
+    CK_ANSWER_REFUSED,      /* 40 BAD_REQUEST */
+    CK_ANSWER_AUTH,         /* 41 UNAUTHORIZED */
+    CK_ANSWER_RATE_LIMITED, /* 42 RATE_LIMITED */
+    CK_ANSWER_AUTH,         /* 43 FORBIDDEN */
+    CK_ANSWER_REFUSED,      /* 44 NOT_FOUND */
+    CK_ANSWER_OTHER_4XX,    /* 45 HTTP_4XX */
+    CK_ANSWER_OTHER_STATUS, /* 46..48: not status errors */
+    CK_ANSWER_OTHER_STATUS,
+    CK_ANSWER_OTHER_STATUS,
+    CK_ANSWER_REFUSED,      /* 49 CONFLICT */
+    CK_ANSWER_SERVER,       /* 50 HTTP_5XX */
+    CK_ANSWER_OTHER_STATUS, /* 51 HTTP_STATUS */
+};
+
 ck_answer ck_outcome_answer(const ck_attempt *a)
 {
-    uint16_t s = a->http_status;
+    unsigned e = (unsigned)a->err - (unsigned)CK_ERR_BAD_REQUEST;
 
-    if (a->progress == CK_PROGRESS_NOT_SENT) {
-        return CK_ANSWER_NOT_SENT;
-    }
     if (a->progress != CK_PROGRESS_ANSWERED) {
-        return CK_ANSWER_LOST;
+        return a->progress == CK_PROGRESS_NOT_SENT ? CK_ANSWER_NOT_SENT : CK_ANSWER_LOST;
     }
-    switch (s / 100u) {
-    case 2u:
+    if (a->http_status / 100u == 2u) {
         return a->err == CK_OK ? CK_ANSWER_OK
                : a->err == CK_ERR_API_FAILURE ? CK_ANSWER_API_FAILURE
                                               : CK_ANSWER_UNREADABLE;
-    case 4u:
-        if (s == 400u || s == 404u || s == 409u) {
-            return CK_ANSWER_REFUSED;
-        }
-        if (s == 401u || s == 403u) {
-            return CK_ANSWER_AUTH;
-        }
-        return s == 429u ? CK_ANSWER_RATE_LIMITED : CK_ANSWER_OTHER_4XX;
-    case 5u:
-        return s == 503u && a->has_retry_after ? CK_ANSWER_BUSY : CK_ANSWER_SERVER;
-    default:
-        return CK_ANSWER_OTHER_STATUS;
     }
+    if (a->http_status == 503u && a->has_retry_after) {
+        return CK_ANSWER_BUSY;
+    }
+    return e < sizeof ck_outcome_status_class ? (ck_answer)ck_outcome_status_class[e] : CK_ANSWER_OTHER_STATUS;
 }
 
 ck_applied ck_outcome_verdict(ck_call_kind kind, ck_answer answer, bool lost_before)
