@@ -955,7 +955,9 @@ static void test_inner_errors_io(void **state)
     g_fault.fail_send_at = 1;
     g_fault.send_err = CK_ERR_TRANSPORT;
     assert_int_equal(g_cli.t.send(g_cli.t.ctx, (const uint8_t *)"x", 1, &n, 500), CK_ERR_TRANSPORT);
-    assert_int_equal(n, 0);
+    /* mbedTLS took the byte into a record before the socket failed: it is
+     * reported with the error, as bytes that may have left. */
+    assert_int_equal(n, 1);
 }
 
 /** @brief A random hook that fails. */
