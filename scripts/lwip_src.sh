@@ -28,22 +28,9 @@ fi
 
 # shellcheck source=scripts/debsrc.sh
 . "$root/scripts/debsrc.sh"
-debsrc_setup "$suite" "$sources_file" lwip-src
+debsrc_setup "$suite" "$sources_file" lwip-raw-test
 
-mkdir -p "$src_parent"
-srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'lwip-2.1.3*' | sort | tail -n1)
-if [ -z "$srcdir" ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    say "apt-get update for $sources_file"
-    apt-get update -qq -o Dir::Etc::sourcelist="$sources_file" -o Dir::Etc::sourceparts=- \
-        -o APT::Get::List-Cleanup=0 || die "apt-get update failed"
-  fi
-  say "fetching Debian's source package lwip/$suite into ${src_parent#"$root"/}"
-  (cd "$src_parent" && apt-get source -qq "lwip/$suite") \
-    || die "apt-get source lwip/$suite failed (as root: apt-get update, then make lwip-src)"
-  srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'lwip-2.1.3*' | sort | tail -n1)
-  [ -n "$srcdir" ] || die "no lwip-2.1.3* folder after apt-get source (is $suite still on 2.1.3?)"
-fi
+debsrc_fetch lwip "$suite" "$sources_file" "$src_parent" 'lwip-2.1.3*' lwip-raw-test
 grep -Eq 'LWIP_VERSION_MINOR +1\b' "$srcdir/src/include/lwip/init.h" \
   || die "$srcdir is not lwIP 2.1"
 

@@ -40,21 +40,7 @@ for tool in make cc ar; do
 done
 
 # --- source: apt-get source mbedtls/trixie --------------------------------
-mkdir -p "$src_parent"
-srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'mbedtls-3.6*' | sort | tail -n1)
-if [ -z "$srcdir" ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    # Refresh only the trixie source index (the other lists are left alone).
-    say "apt-get update for $sources_file"
-    apt-get update -qq -o Dir::Etc::sourcelist="$sources_file" -o Dir::Etc::sourceparts=- \
-        -o APT::Get::List-Cleanup=0 || die "apt-get update failed"
-  fi
-  say "fetching Debian's source package mbedtls/$suite into ${src_parent#"$root"/}"
-  (cd "$src_parent" && apt-get source -qq "mbedtls/$suite") \
-    || die "apt-get source mbedtls/$suite failed (as root: apt-get update, then make mbedtls3)"
-  srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'mbedtls-3.6*' | sort | tail -n1)
-  [ -n "$srcdir" ] || die "no mbedtls-3.6* folder after apt-get source (is $suite still on 3.6?)"
-fi
+debsrc_fetch mbedtls "$suite" "$sources_file" "$src_parent" 'mbedtls-3.6*' mbedtls3
 say "source: ${srcdir#"$root"/}"
 grep -q 'MBEDTLS_VERSION_STRING *"3\.6' "$srcdir/include/mbedtls/build_info.h" \
   || die "$srcdir is not mbedTLS 3.6"

@@ -32,21 +32,7 @@ fi
 debsrc_setup "$suite" "$sources_file" qemu-test
 
 # --- source: apt-get source cmocka/bookworm -------------------------------
-mkdir -p "$src_parent"
-srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'cmocka-1.*' | sort | tail -n1)
-if [ -z "$srcdir" ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    # Refresh only the bookworm source index (the other lists are left alone).
-    say "apt-get update for $sources_file"
-    apt-get update -qq -o Dir::Etc::sourcelist="$sources_file" -o Dir::Etc::sourceparts=- \
-        -o APT::Get::List-Cleanup=0 || die "apt-get update failed"
-  fi
-  say "fetching Debian's source package cmocka/$suite into ${src_parent#"$root"/}"
-  (cd "$src_parent" && apt-get source -qq "cmocka/$suite" >/dev/null 2>&1) \
-    || die "apt-get source cmocka/$suite failed (as root: apt-get update, then make qemu-test)"
-  srcdir=$(find "$src_parent" -maxdepth 1 -type d -name 'cmocka-1.*' | sort | tail -n1)
-  [ -n "$srcdir" ] || die "no cmocka-1.* folder after apt-get source"
-fi
+debsrc_fetch cmocka "$suite" "$sources_file" "$src_parent" 'cmocka-1.*' qemu-test
 [ -s "$srcdir/src/cmocka.c" ] || die "$srcdir/src/cmocka.c is missing"
 
 rm -rf "$dest.tmp"

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "ck_fixture.h"
+#include "ck_samples.h"
 
 #define OK_CARD "HTTP/1.1 200 OK\r\nContent-Length: 56\r\n\r\n{\"code\":\"SUCCESS\",\"data\":{\"card_id\":\"card201907021723\"}}"
 #define OK_V1 "HTTP/1.1 200 OK\r\nContent-Length: 48\r\n\r\n{\"status\":\"Success\",\"code\":200,\"message\":\"done\"}"
@@ -96,13 +97,7 @@ static ck_err run_op(ck_fixture *f, op o, ck_result *res)
         return ck_v2_call(&f->client, "/api/issuing/card/v2/query", NULL, NULL, NULL, NULL, res);
     case OP_V1_ENROLL:
     default:
-        memset(&v1, 0, sizeof v1);
-        v1.product_id = "p";
-        v1.cardholder_id = "ch";
-        v1.wallet_id = "w";
-        v1.card_id = "c";
-        v1.otp = CK_OTP_SMS;
-        memcpy(v1.request_id, "k-0001", 7);
+        v1 = ck_sample_v1("k-0001");
         return ck_v1_3ds_enroll(&f->client, &v1, res);
     }
 }

@@ -309,16 +309,10 @@ static void run_op(op o, ck_result *res)
     ck_card_apply_req apply = ck_sample_card();
     ck_card_apply_resp card;
     ck_3ds_req enroll = {"card-1", "ch-1"};
-    ck_v1_req v1;
+    ck_v1_req v1 = ck_sample_v1(NULL);
     ck_v1_3ds_entry entries[2];
     size_t count = 0;
 
-    memset(&v1, 0, sizeof v1);
-    v1.product_id = "p";
-    v1.cardholder_id = "ch";
-    v1.wallet_id = "w";
-    v1.card_id = "c";
-    v1.otp = CK_OTP_SMS;
     switch (o) {
     case OP_APPLY:
         (void)ck_card_apply(&g_f.client, &apply, &card, res);
@@ -436,7 +430,7 @@ static void test_lost_then_gateway_or_auth_on_resend(void **state)
 
     for (i = 0; i < sizeof resend / sizeof resend[0]; i++) {
         ck_lb_step steps[2];
-        ck_v1_req v1;
+        ck_v1_req v1 = ck_sample_v1("fixed-key-1");
         ck_result res;
 
         steps[0] = (ck_lb_step)CK_EOF();
@@ -448,13 +442,6 @@ static void test_lost_then_gateway_or_auth_on_resend(void **state)
         steps[1].err = CK_OK;
         ck_fix_setup(&g_f, steps, 2, 0u);
         assert_int_equal(ck_fix_client(&g_f), CK_OK);
-        memset(&v1, 0, sizeof v1);
-        v1.product_id = "p";
-        v1.cardholder_id = "ch";
-        v1.wallet_id = "w";
-        v1.card_id = "c";
-        v1.otp = CK_OTP_SMS;
-        memcpy(v1.request_id, "fixed-key-1", 12);
         assert_int_equal(ck_v1_3ds_enroll(&g_f.client, &v1, &res), CK_ERR_OUTCOME_UNKNOWN);
         CK_ASSERT_MAYBE(res, cause[i]);
         assert_int_equal(res.attempts, 2);

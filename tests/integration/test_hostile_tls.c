@@ -209,8 +209,11 @@ static void hook(void *ctx, const ck_log_event *ev)
     }
 }
 
-/** @brief A client for https://localhost:@p port trusting @p ca. */
-static void client_start(uint16_t port, const char *ca, uint32_t timeout_ms)
+/**
+ * @brief A client for https://localhost:@p port trusting @p ca; TLS runs
+ * over @p between (wrapping the TCP transport) when not NULL.
+ */
+static void client_start_over(uint16_t port, const char *ca, uint32_t timeout_ms, ck_transport *between)
 {
     char ca_path[96];
     static char url[96];
@@ -223,7 +226,7 @@ static void client_start(uint16_t port, const char *ca, uint32_t timeout_ms)
     memset(&tc, 0, sizeof tc);
     tc.ca_file = ca_path;
     tc.platform = &g_cli.pf;
-    assert_int_equal(ck_tls_init(&g_cli.tls, &tc, &g_cli.tcp_t), CK_OK);
+    assert_int_equal(ck_tls_init(&g_cli.tls, &tc, between != NULL ? between : &g_cli.tcp_t), CK_OK);
     g_cli.tls_ready = true;
     ck_tls_transport(&g_cli.tls, &g_cli.t);
     memset(&g_cli.g, CANARY, sizeof g_cli.g);
@@ -239,6 +242,12 @@ static void client_start(uint16_t port, const char *ca, uint32_t timeout_ms)
     ck_client_config_set_buffers(&cfg, &g_cli.g.b);
     assert_int_equal(ck_client_init(&g_cli.client, &cfg, NULL), CK_OK);
     g_cli.log_events = g_cli.log_bad = 0;
+}
+
+/** @brief A client for https://localhost:@p port trusting @p ca. */
+static void client_start(uint16_t port, const char *ca, uint32_t timeout_ms)
+{
+    client_start_over(port, ca, timeout_ms, NULL);
 }
 
 static void client_stop(void)
@@ -507,10 +516,6 @@ static void test_send_stalled_with_record_held(void **state)
 {
     static const size_t let_through[] = {0u, 37u};
     static ck_transport stall_t;
-    ck_tls_config tc;
-    ck_client_config cfg;
-    char ca_path[96];
-    static char url[96];
     size_t i;
     (void)state;
 
@@ -519,42 +524,21 @@ static void test_send_stalled_with_record_held(void **state)
         ck_card_apply_resp card;
 
         mock_start("server", (char *)NULL);
-        /* client_start(), with the stalling transport between TLS and TCP */
-        snprintf(ca_path, sizeof ca_path, "%s/ca.pem", g_dir);
-        snprintf(url, sizeof url, "https://localhost:%u/card/issuance", (unsigned)g_port);
-        ck_posix_tcp_transport(&g_cli.tcp, &g_cli.tcp_t);
         memset(&g_stall, 0, sizeof g_stall);
         g_stall.inner = &g_cli.tcp_t;
-        stall_t = g_cli.tcp_t;
         stall_t.ctx = &g_stall;
+        stall_t.secure = false;
         stall_t.connect = stall_connect;
         stall_t.send = stall_send;
         stall_t.recv = stall_recv;
         stall_t.close = stall_close;
-        memset(&tc, 0, sizeof tc);
-        tc.ca_file = ca_path;
-        tc.platform = &g_cli.pf;
-        assert_int_equal(ck_tls_init(&g_cli.tls, &tc, &stall_t), CK_OK);
-        g_cli.tls_ready = true;
-        ck_tls_transport(&g_cli.tls, &g_cli.t);
-        memset(&g_cli.g, CANARY, sizeof g_cli.g);
-        ck_client_config_init(&cfg);
-        cfg.base_url = url;
-        cfg.api_key = g_api_key;
-        cfg.access_token = g_token;
-        cfg.transport = &g_cli.t;
-        cfg.platform = &g_cli.pf;
-        cfg.timeout_ms = 1500;
-        cfg.log = hook;
-        cfg.log_ctx = &g_cli;
-        ck_client_config_set_buffers(&cfg, &g_cli.g.b);
-        assert_int_equal(ck_client_init(&g_cli.client, &cfg, NULL), CK_OK);
+        client_start_over(g_port, "ca", 1500u, &stall_t);
 
         /* A first apply opens the session; the second reuses it and stalls. */
         assert_int_equal(apply(&res, &card), CK_OK);
         g_stall.armed = true;
         g_stall.let_through = let_through[i];
-        g_stall.until_ms = now_ms() + cfg.timeout_ms;
+        g_stall.until_ms = now_ms() + 1500u;
         assert_int_equal(apply(&res, &card), CK_ERR_OUTCOME_UNKNOWN);
         assert_int_equal(res.applied, CK_APPLIED_MAYBE);
         assert_int_equal(res.cause, CK_ERR_TIMEOUT);

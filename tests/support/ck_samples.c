@@ -2,6 +2,7 @@
  * @file ck_samples.c
  * @brief Valid sample requests from the provider's documents.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ck_samples.h"
@@ -38,5 +39,20 @@ ck_contact_req ck_sample_contact(void)
     r.country_code = "US";
     r.security_index = "2";
     r.security_answer = "Smith";
+    return r;
+}
+
+ck_v1_req ck_sample_v1(const char *key)
+{
+    ck_v1_req r;
+    memset(&r, 0, sizeof r);
+    r.product_id = "p";
+    r.cardholder_id = "ch";
+    r.wallet_id = "w";
+    r.card_id = "c";
+    r.otp = CK_OTP_SMS;
+    if (key != NULL) {
+        (void)snprintf(r.request_id, sizeof r.request_id, "%s", key);
+    }
     return r;
 }
