@@ -118,19 +118,21 @@ ck_err ck_v2_data(const ck_json_doc *doc, int *out_tok)
     return *out_tok < 0 ? (ck_err)-*out_tok : CK_OK;
 }
 
+/** @brief RFC 3986 path characters (pchar and '/') as a bitmap of 0x20..0x7F: ALPHA DIGIT - . _ ~ ! $ & ' ( ) * + , ; = : @ % / */
+static const uint8_t ck_path_chars[12] = {0xF2u, 0xFFu, 0xFFu, 0x2Fu, 0xFFu, 0xFFu,
+                                          0xFFu, 0x87u, 0xFEu, 0xFFu, 0xFFu, 0x47u};
+
 /** @brief RFC 3986 path characters (pchar and '/'), no query or fragment. */
 static bool ck_path_ok(const char *path)
 {
-    static const char extra[] = "/-._~!$&'()*+,;=:@%";
     const char *p;
 
     if (path == NULL || path[0] != '/') {
         return false;
     }
     for (p = path; *p != '\0'; p++) {
-        char ch = *p;
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              strchr(extra, ch) != NULL)) {
+        unsigned c = (unsigned char)*p - 0x20u;
+        if (c >= 96u || ((ck_path_chars[c >> 3] >> (c & 7u)) & 1u) == 0u) {
             return false;
         }
     }
