@@ -109,6 +109,16 @@ static ck_err ck_status_err(uint16_t status)
     }
 }
 
+/** @brief Run the body writer of @p call into @p buf (NULL: measure only). */
+static ck_err ck_write_body(const ck_call *call, ck_json_writer *w, uint8_t *buf, size_t cap, size_t *out_len)
+{
+    ck_err err;
+
+    ck_json_writer_init(w, (char *)buf, cap);
+    err = call->body(w, call->body_ctx);
+    return err != CK_OK ? err : ck_json_writer_finish(w, out_len);
+}
+
 /**
  * @brief Write the whole request (head, then body) into the work buffer.
  * The body writer runs twice: to measure, then to write.
@@ -124,16 +134,12 @@ static ck_err ck_build(ck_client *c, const ck_call *call, ck_result *res, size_t
     ck_err err;
 
     if (call->body != NULL) {
-        ck_json_writer_init(&w, NULL, 0);
-        err = call->body(&w, call->body_ctx);
-        if (err == CK_OK) {
-            err = ck_json_writer_finish(&w, NULL);
-        }
+        err = ck_write_body(call, &w, NULL, 0, NULL);
         if (err != CK_OK && err != CK_ERR_BUFFER_TOO_SMALL) {
             res->field = "body";
             return err;
         }
-        body_len = ck_json_writer_needed(&w);
+        body_len = w.len; /* ck_json_writer_needed() */
     }
     head.method = call->method;
     head.host = c->host;
@@ -158,11 +164,7 @@ static ck_err ck_build(ck_client *c, const ck_call *call, ck_result *res, size_t
         return CK_ERR_BUFFER_TOO_SMALL;
     }
     if (call->body != NULL) {
-        ck_json_writer_init(&w, (char *)c->cfg.work_buf + head_len, c->cfg.work_buf_size - head_len);
-        err = call->body(&w, call->body_ctx);
-        if (err == CK_OK) {
-            err = ck_json_writer_finish(&w, &written);
-        }
+        err = ck_write_body(call, &w, c->cfg.work_buf + head_len, c->cfg.work_buf_size - head_len, &written);
         if (err != CK_OK || written != body_len) {
             res->field = "body";
             return err != CK_OK ? err : CK_ERR_INVALID_ARG;
