@@ -109,7 +109,7 @@ ck_err ck_v2_form_post(ck_client *client, const char *path, const ck_v2_form *fo
     }
     body.form = form;
     body.req = req;
-    return ck_v2_post(client, CK_CALL_BY_NATURE, path, ck_v2_form_body, &body, true, reply, reply_ctx, res);
+    return ck_v2_post(client, (ck_call_kind)form->kind, path, ck_v2_form_body, &body, true, reply, reply_ctx, res);
 }
 
 ck_err ck_v2_data(const ck_json_doc *doc, int *out_tok)
@@ -118,7 +118,8 @@ ck_err ck_v2_data(const ck_json_doc *doc, int *out_tok)
     return *out_tok < 0 ? (ck_err)-*out_tok : CK_OK;
 }
 
-/** @brief RFC 3986 path characters (pchar and '/') as a bitmap of 0x20..0x7F: ALPHA DIGIT - . _ ~ ! $ & ' ( ) * + , ; = : @ % / */
+/** @brief RFC 3986 path characters (pchar and '/') as a bitmap of 0x20..0x7F:
+ * ALPHA DIGIT - . _ ~ ! $ & ' ( ) * + , ; = : @ % / */
 static const uint8_t ck_path_chars[12] = {0xF2u, 0xFFu, 0xFFu, 0x2Fu, 0xFFu, 0xFFu,
                                           0xFFu, 0x87u, 0xFEu, 0xFFu, 0xFFu, 0x47u};
 

@@ -68,11 +68,15 @@ ck_err ck_v2_form_check(const ck_v2_form *form, const void *req, const ck_date *
     }
     for (i = 0; bad == NULL && i < form->count; i++) {
         const ck_v2_field *f = &form->fields[i];
-        const char *s = ck_field_value(req, f);
         unsigned rule = f->rule;
+        const char *s;
         uint64_t cents = 0;
         bool ok;
 
+        if (rule == CK_F_BOOL) {
+            continue; /* any value is one */
+        }
+        s = ck_field_value(req, f);
         if (s == NULL) {
             ok = rule - CK_F_ID_OPT <= CK_F_AMOUNT_OPT - CK_F_ID_OPT; /* the optional ones */
         } else if (!ck_text_ok(s, rule == CK_F_FREE_OPT)) {
@@ -107,9 +111,17 @@ ck_err ck_v2_form_write(ck_json_writer *w, const ck_v2_form *form, const void *r
     size_t i;
 
     for (i = 0; i < form->count; i++) {
-        const char *s = ck_field_value(req, &form->fields[i]);
+        const ck_v2_field *f = &form->fields[i];
+        const char *s;
+
+        if (f->rule == CK_F_BOOL) {
+            const bool *b = (const bool *)(const void *)((const char *)req + f->offset);
+            CK_RETURN_IF_FAILED(ck_json_member_bool(w, f->name, *b));
+            continue;
+        }
+        s = ck_field_value(req, f);
         if (s != NULL) {
-            CK_RETURN_IF_FAILED(ck_json_member_string(w, form->fields[i].name, s));
+            CK_RETURN_IF_FAILED(ck_json_member_string(w, f->name, s));
         }
     }
     return CK_OK;
