@@ -439,7 +439,6 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
     k.pf = c->cfg.platform;
     k.start = k.pf->now_ms(k.pf->ctx);
     k.budget = c->cfg.timeout_ms;
-    memset(&a, 0, sizeof a);
     if (!c->cfg.transport->secure) {
         ck_log(c, CK_LOG_INSECURE, call, res, 0u, 0u);
     }
