@@ -1,11 +1,10 @@
 /**
  * @file err.c
- * @brief Names of ::ck_err values, packed: one byte per code and one string
- * of NUL-separated names (descriptions stay out of the library to keep it
- * small; docs/failure-model.md has them).
+ * @brief Names of ::ck_err values, packed: one string of NUL-separated
+ * names in code order, an empty name for each unused code (descriptions
+ * stay out of the library to keep it small; docs/failure-model.md has
+ * them).
  */
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "cardkit/ck_err.h"
@@ -26,15 +25,18 @@
     X(CK_ERR_HTTP_5XX) X(CK_ERR_HTTP_STATUS) G(52) G(53) G(54) G(55) G(56) G(57) G(58) G(59)             \
     X(CK_ERR_OUTCOME_UNKNOWN)
 
-
 #define CK_ERR_NAME(e) #e "\0"
 #define CK_ERR_GAP(n) "\0"
 
 static const char ck_err_names[] = CK_ERR_LIST(CK_ERR_NAME, CK_ERR_GAP);
 
-/* Its last name is the largest code, and the list holds one name per code. */
-#define CK_ERR_ONE(e) +1
-typedef char ck_err_names_in_order[(0 CK_ERR_LIST(CK_ERR_ONE, CK_ERR_ONE) == (int)CK_ERR_OUTCOME_UNKNOWN + 1) ? 1 : -1];
+/* Each name's place in the list is its code (checked for every name). */
+#define CK_ERR_SLOT(e) ck_err_slot_##e,
+#define CK_ERR_GAP_SLOT(n) ck_err_gap_##n,
+enum { CK_ERR_LIST(CK_ERR_SLOT, CK_ERR_GAP_SLOT) ck_err_slots };
+#define CK_ERR_AT(e) typedef char ck_err_at_##e[(ck_err_slot_##e == (int)(e)) ? 1 : -1];
+#define CK_ERR_NO_CHECK(n)
+CK_ERR_LIST(CK_ERR_AT, CK_ERR_NO_CHECK)
 
 const char *ck_strerror(ck_err err)
 {
