@@ -9,7 +9,8 @@
  * (U+0000..U+001F, U+007F) and is not made of spaces only. Amounts given
  * must keep transaction <= daily <= weekly <= monthly <= lifetime: each is
  * at least every earlier one, and the later field of a pair out of order
- * is the one named.
+ * is the one named. A `bool` field (CK_F_BOOL) is not checked and is always
+ * written.
  */
 #include <string.h>
 
