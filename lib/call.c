@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ck_call.h"
+#include "ck_json_member.h"
 #include "ck_retry.h"
 #include "ck_text.h"
 
@@ -85,17 +86,20 @@ static void ck_disconnect(ck_client *c)
     }
 }
 
+/* 400, 401, 403, 404 and 409 map to CK_ERR_BAD_REQUEST plus their last digit. */
+typedef char ck_status_errs_by_digit[(CK_ERR_BAD_REQUEST == 40 && CK_ERR_UNAUTHORIZED == 41 && CK_ERR_FORBIDDEN == 43 &&
+                                      CK_ERR_NOT_FOUND == 44 && CK_ERR_CONFLICT == 49) ? 1 : -1];
+
 /** @brief Map an HTTP status to the error a caller sees (CK_OK for 2xx); other 4xx and 5xx map by class. */
 static ck_err ck_status_err(uint16_t status)
 {
-    switch (status) {
-    case 400u: return CK_ERR_BAD_REQUEST;
-    case 401u: return CK_ERR_UNAUTHORIZED;
-    case 403u: return CK_ERR_FORBIDDEN;
-    case 404u: return CK_ERR_NOT_FOUND;
-    case 409u: return CK_ERR_CONFLICT;
-    case 429u: return CK_ERR_RATE_LIMITED;
-    default: break;
+    unsigned d = (unsigned)status - 400u;
+
+    if (d < 10u && ((0x21Bu >> d) & 1u) != 0u) { /* 400, 401, 403, 404, 409 */
+        return (ck_err)(CK_ERR_BAD_REQUEST + (int)d);
+    }
+    if (status == 429u) {
+        return CK_ERR_RATE_LIMITED;
     }
     switch (status / 100u) {
     case 2u: return CK_OK;
@@ -103,6 +107,16 @@ static ck_err ck_status_err(uint16_t status)
     case 5u: return CK_ERR_HTTP_5XX;
     default: return CK_ERR_HTTP_STATUS;
     }
+}
+
+/** @brief Run the body writer of @p call into @p buf (NULL: measure only). */
+static ck_err ck_write_body(const ck_call *call, ck_json_writer *w, uint8_t *buf, size_t cap, size_t *out_len)
+{
+    ck_err err;
+
+    ck_json_writer_init(w, (char *)buf, cap);
+    err = call->body(w, call->body_ctx);
+    return err != CK_OK ? err : ck_json_writer_finish(w, out_len);
 }
 
 /**
@@ -120,16 +134,12 @@ static ck_err ck_build(ck_client *c, const ck_call *call, ck_result *res, size_t
     ck_err err;
 
     if (call->body != NULL) {
-        ck_json_writer_init(&w, NULL, 0);
-        err = call->body(&w, call->body_ctx);
-        if (err == CK_OK) {
-            err = ck_json_writer_finish(&w, NULL);
-        }
+        err = ck_write_body(call, &w, NULL, 0, NULL);
         if (err != CK_OK && err != CK_ERR_BUFFER_TOO_SMALL) {
             res->field = "body";
             return err;
         }
-        body_len = ck_json_writer_needed(&w);
+        body_len = w.len; /* ck_json_writer_needed() */
     }
     head.method = call->method;
     head.host = c->host;
@@ -154,11 +164,7 @@ static ck_err ck_build(ck_client *c, const ck_call *call, ck_result *res, size_t
         return CK_ERR_BUFFER_TOO_SMALL;
     }
     if (call->body != NULL) {
-        ck_json_writer_init(&w, (char *)c->cfg.work_buf + head_len, c->cfg.work_buf_size - head_len);
-        err = call->body(&w, call->body_ctx);
-        if (err == CK_OK) {
-            err = ck_json_writer_finish(&w, &written);
-        }
+        err = ck_write_body(call, &w, c->cfg.work_buf + head_len, c->cfg.work_buf_size - head_len, &written);
         if (err != CK_OK || written != body_len) {
             res->field = "body";
             return err != CK_OK ? err : CK_ERR_INVALID_ARG;
@@ -291,18 +297,22 @@ static ck_err ck_receive(ck_client *c, const ck_clock *k, const ck_call *call,
 /**
  * @brief Copy `code` (a string, or a number's text as in v1) and `message`
  * of an answer into @p res; what does not fit is flagged, not cut.
+ * @return The token of `code`'s value: -1 when absent, -2 when the key is
+ *         there more than once (see ::ck_decode_fn).
  */
-static void ck_copy_api_fields(const ck_json_doc *doc, ck_result *res)
+static int ck_copy_api_fields(const ck_json_doc *doc, ck_result *res)
 {
-    int tok = -1;
+    int code = -1;
+    int tok;
+    ck_err err = ck_json_find(doc, 0, "code", &code);
 
-    if (ck_json_find(doc, 0, "code", &tok) == CK_OK && tok >= 0) {
-        const ck_json_tok *t = &doc->toks[tok];
+    if (code >= 0) {
+        const ck_json_tok *t = &doc->toks[code];
         size_t n = (size_t)(t->end - t->start);
         char first = doc->json[t->start];
         if (t->type == JSMN_STRING) {
             res->api_code_truncated =
-                ck_json_tok_string(doc, tok, res->api_code, sizeof res->api_code, NULL) != CK_OK;
+                ck_json_tok_string(doc, code, res->api_code, sizeof res->api_code, NULL) != CK_OK;
         } else if (t->type == JSMN_PRIMITIVE && (first == '-' || (first >= '0' && first <= '9'))) {
             res->api_code_truncated = n >= sizeof res->api_code;
             if (!res->api_code_truncated) {
@@ -311,10 +321,12 @@ static void ck_copy_api_fields(const ck_json_doc *doc, ck_result *res)
             }
         }
     }
-    if (ck_json_find(doc, 0, "message", &tok) == CK_OK && tok >= 0 && doc->toks[tok].type == JSMN_STRING) {
+    tok = ck_json_member(doc, 0, "message", JSMN_STRING);
+    if (tok >= 0) {
         res->api_message_truncated =
             ck_json_tok_string(doc, tok, res->api_message, sizeof res->api_message, NULL) != CK_OK;
     }
+    return err != CK_OK ? -2 : code;
 }
 
 /** @brief Turn a complete answer into the call's error. */
@@ -324,6 +336,7 @@ static ck_err ck_interpret(ck_client *c, const ck_call *call, const ck_http_pars
     ck_err status_err = ck_status_err(p->status);
     ck_err err = CK_OK;
     bool have_doc = false;
+    int code_tok = -1;
 
     res->response_bytes = p->body_len;
     if (p->body_len > 0u) {
@@ -335,7 +348,7 @@ static ck_err ck_interpret(ck_client *c, const ck_call *call, const ck_http_pars
         if (err == CK_OK) {
             have_doc = true;
             res->tokens_used = (uint16_t)doc.count;
-            ck_copy_api_fields(&doc, res);
+            code_tok = ck_copy_api_fields(&doc, res);
         }
     }
     if (status_err != CK_OK) {
@@ -348,7 +361,7 @@ static ck_err ck_interpret(ck_client *c, const ck_call *call, const ck_http_pars
     if (call->decode == NULL) {
         return CK_OK;
     }
-    return call->decode(have_doc ? &doc : NULL, call->decode_ctx, res);
+    return call->decode(have_doc ? &doc : NULL, code_tok, call->decode_ctx, res);
 }
 
 /** @brief One attempt: build, connect, send, receive, interpret. */
@@ -426,7 +439,6 @@ ck_err ck_client_run(ck_client *c, const ck_call *call, ck_result *res)
     k.pf = c->cfg.platform;
     k.start = k.pf->now_ms(k.pf->ctx);
     k.budget = c->cfg.timeout_ms;
-    memset(&a, 0, sizeof a);
     if (!c->cfg.transport->secure) {
         ck_log(c, CK_LOG_INSECURE, call, res, 0u, 0u);
     }

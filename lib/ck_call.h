@@ -16,10 +16,13 @@
 
 /**
  * @brief Decodes a 2xx answer. @p doc is NULL when the body was empty.
+ * @p code_tok is the token of the answer's top-level `code` value, already
+ * copied to res->api_code when a string: -1 when absent (or no @p doc), -2
+ * when the key is there more than once.
  * Returns CK_OK or the error to report (CK_ERR_API_FAILURE,
  * CK_ERR_UNEXPECTED_RESPONSE, CK_ERR_BUFFER_TOO_SMALL...).
  */
-typedef ck_err (*ck_decode_fn)(const ck_json_doc *doc, void *ctx, ck_result *res);
+typedef ck_err (*ck_decode_fn)(const ck_json_doc *doc, int code_tok, void *ctx, ck_result *res);
 
 /** @brief One request, described. */
 typedef struct ck_call {

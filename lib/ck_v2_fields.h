@@ -25,20 +25,22 @@ typedef enum ck_field_rule {
     CK_F_EMAIL,      /**< local@domain.tld */
     CK_F_DOB,        /**< a real date; in the past and old enough when today is known */
     CK_F_COUNTRY,    /**< an assigned ISO 3166-1 alpha-2 code */
-    CK_F_INDEX       /**< "1" .. "5" */
+    CK_F_INDEX,      /**< "1" .. "5" */
+    CK_F_BOOL        /**< a `bool`, not checked, always written (true or false) */
 } ck_field_rule;
 
-/** @brief One string field of a request struct. */
+/** @brief One field of a request struct: a string, or a `bool` (CK_F_BOOL). */
 typedef struct ck_v2_field {
     const char *name; /**< JSON member name, also the name reported when at fault */
-    uint8_t offset;   /**< offsetof() the `const char *` in the request struct */
+    uint8_t offset;   /**< offsetof() the `const char *` (or `bool`) in the request struct */
     uint8_t rule;     /**< a ::ck_field_rule */
 } ck_v2_field;
 
-/** @brief A table and its length. */
+/** @brief A table, its length, and how the call it describes may be repeated. */
 typedef struct ck_v2_form {
     const ck_v2_field *fields;
     uint8_t count;
+    uint8_t kind; /**< a ::ck_call_kind (ck_outcome.h) */
 } ck_v2_form;
 
 /**
@@ -48,7 +50,7 @@ typedef struct ck_v2_form {
  */
 ck_err ck_v2_form_check(const ck_v2_form *form, const void *req, const ck_date *today, const char **out_field);
 
-/** @brief Write every given field of @p req as a string member (no braces). */
+/** @brief Write every given field of @p req as a member (no braces): strings, and the bools. */
 ck_err ck_v2_form_write(ck_json_writer *w, const ck_v2_form *form, const void *req);
 
 #endif /* CK_V2_FIELDS_H */

@@ -21,10 +21,10 @@ ck_err ck_v2_post(ck_client *client, ck_call_kind kind, const char *path, ck_bod
 
 /**
  * @brief Check @p req against @p form (with @p today for dates), then POST
- * `{<given fields>}` to @p path as a CK_CALL_BY_NATURE call (the form posts
- * are the idempotent-by-nature operations: 3DS enroll and re-associate,
- * contact update); `code` must be "SUCCESS", then @p reply
- * (may be NULL) reads the rest.
+ * `{<given fields>}` to @p path as a call of the form's kind (card apply:
+ * CK_CALL_ONCE; 3DS enroll and re-associate, contact update: idempotent by
+ * nature); `code` must be "SUCCESS", then @p reply (may be NULL) reads the
+ * rest.
  */
 ck_err ck_v2_form_post(ck_client *client, const char *path, const ck_v2_form *form, const void *req,
                        const ck_date *today, ck_reply_fn reply, void *reply_ctx, ck_result *res);

@@ -32,8 +32,10 @@ void ck_client_config_set_buffers(ck_client_config *cfg, ck_buffers *buffers)
 /** @brief A host character: letters, digits, '.', '-' (brackets handled apart). */
 static bool ck_host_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-';
+    unsigned u = (unsigned char)c;
+
+    /* A letter in either case; '-', '.' and the digits are 0x2D..0x39 but '/'. */
+    return (u | 0x20u) - 'a' < 26u || (u - '-' < 13u && u != '/');
 }
 
 /**

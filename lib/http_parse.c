@@ -78,19 +78,17 @@ static unsigned ck_hp_find(const char *s, size_t n, const char *tab)
 static bool ck_hp_num(const char *t, size_t len, size_t *out)
 {
     size_t x = 0;
+    size_t i;
 
-    if (len - 1u >= 9u) { /* len 0 wraps */
-        return false;
-    }
-    while (len-- != 0u) {
-        unsigned d = (unsigned char)*t++ - (unsigned)'0';
+    for (i = 0; i < len; i++) {
+        unsigned d = (unsigned char)t[i] - (unsigned)'0';
         if (d > 9u) {
             return false;
         }
-        x = x * 10u + d;
+        x = x * 10u + d; /* past 9 digits it may wrap: refused below */
     }
     *out = x;
-    return true;
+    return len - 1u < 9u; /* len 0 wraps */
 }
 
 /**

@@ -35,6 +35,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "ck_json_member.h"
 #include "ck_text.h"
 
 /** @brief Deepest nesting of objects and arrays ck_json_parse() accepts. */
@@ -371,23 +372,15 @@ ck_err ck_json_tok_string(const ck_json_doc *doc, int tok, char *out, size_t cap
     return err;
 }
 
-/**
- * @brief ck_json_find() for a member whose value must be a primitive: an
- * absent key or another type is CK_ERR_UNEXPECTED_RESPONSE. On CK_OK,
- * @p text is its text.
- */
-static ck_err find_primitive(const ck_json_doc *doc, int obj, const char *key, const char **text)
+int ck_json_member(const ck_json_doc *doc, int obj, const char *key, int type)
 {
     int tok;
     ck_err err = ck_json_find(doc, obj, key, &tok);
 
-    if (err == CK_OK) {
-        if (tok < 0 || doc->toks[tok].type != JSMN_PRIMITIVE) {
-            return CK_ERR_UNEXPECTED_RESPONSE;
-        }
-        *text = doc->json + doc->toks[tok].start;
+    if (err == CK_OK && (tok < 0 || (int)doc->toks[tok].type != type)) {
+        err = CK_ERR_UNEXPECTED_RESPONSE;
     }
-    return err;
+    return err != CK_OK ? -(int)err : tok;
 }
 
 ck_err ck_json_get_string(const ck_json_doc *doc, int obj, const char *key,
@@ -403,10 +396,12 @@ ck_err ck_json_get_string(const ck_json_doc *doc, int obj, const char *key,
 
 ck_err ck_json_get_bool(const ck_json_doc *doc, int obj, const char *key, bool *out)
 {
+    int tok = (out != NULL) ? ck_json_member(doc, obj, key, JSMN_PRIMITIVE) : -(int)CK_ERR_INVALID_ARG;
+    ck_err err = tok < 0 ? (ck_err)-tok : CK_OK;
     const char *s;
-    ck_err err = (out != NULL) ? find_primitive(doc, obj, key, &s) : CK_ERR_INVALID_ARG;
 
     if (err == CK_OK) {
+        s = doc->json + doc->toks[tok].start;
         if (*s != 't' && *s != 'f') {
             return CK_ERR_UNEXPECTED_RESPONSE;
         }
@@ -417,15 +412,16 @@ ck_err ck_json_get_bool(const ck_json_doc *doc, int obj, const char *key, bool *
 
 ck_err ck_json_get_int(const ck_json_doc *doc, int obj, const char *key, int64_t *out)
 {
+    int tok = (out != NULL) ? ck_json_member(doc, obj, key, JSMN_PRIMITIVE) : -(int)CK_ERR_INVALID_ARG;
     const char *s;
-    ck_err err = (out != NULL) ? find_primitive(doc, obj, key, &s) : CK_ERR_INVALID_ARG;
     uint64_t mag = 0;
     unsigned neg;
     unsigned k;
 
-    if (err != CK_OK) {
-        return err;
+    if (tok < 0) {
+        return (ck_err)-tok;
     }
+    s = doc->json + doc->toks[tok].start;
     neg = (*s == '-') ? 1u : 0u;
     s += neg;
     /* Checked grammar: the token ends at a byte that is no digit, and with

@@ -31,7 +31,7 @@ ck_err ck_retry_wait_ms(const ck_client_config *cfg, const ck_attempt *a,
 {
     uint32_t step = cfg->backoff_base_ms;
     uint32_t draw = 0;
-    uint8_t n;
+    unsigned n;
 
     if (a->has_retry_after) {
         *out_wait_ms = a->retry_after_ms < cfg->backoff_cap_ms ? a->retry_after_ms : cfg->backoff_cap_ms;

@@ -7,6 +7,7 @@
 
 #include "cardkit/ck_v1.h"
 #include "ck_call.h"
+#include "ck_json_member.h"
 #include "ck_text.h"
 
 ck_err ck_v1_request_id_new(const ck_client *client, char out[CK_V1_REQUEST_ID_SIZE])
@@ -55,7 +56,7 @@ static ck_err ck_v1_entry(const ck_json_doc *doc, int obj, ck_v1_3ds_entry *e)
 }
 
 /** @brief A 2xx v1 answer: `status` "Success"; for GET, the `data` array. */
-static ck_err ck_v1_decode(const ck_json_doc *doc, void *ctx, ck_result *res)
+static ck_err ck_v1_decode(const ck_json_doc *doc, int code_tok, void *ctx, ck_result *res)
 {
     const ck_v1_decode_ctx *d = (const ck_v1_decode_ctx *)ctx;
     char status[8];
@@ -63,6 +64,7 @@ static ck_err ck_v1_decode(const ck_json_doc *doc, void *ctx, ck_result *res)
     int i;
     size_t n;
 
+    (void)code_tok;
     (void)res;
     if (doc == NULL) {
         return CK_ERR_UNEXPECTED_RESPONSE;
@@ -71,12 +73,12 @@ static ck_err ck_v1_decode(const ck_json_doc *doc, void *ctx, ck_result *res)
         (ck_lower(status[0]) != 's' || strcmp(status + 1, "uccess") != 0)) {
         return CK_ERR_API_FAILURE;
     }
-    if (d->count == NULL) {
-        return CK_OK;
+    if (d == NULL) {
+        return CK_OK; /* not a GET */
     }
-    CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "data", &data));
-    if (data < 0 || doc->toks[data].type != JSMN_ARRAY) {
-        return CK_ERR_UNEXPECTED_RESPONSE;
+    data = ck_json_member(doc, 0, "data", JSMN_ARRAY);
+    if (data < 0) {
+        return (ck_err)-data;
     }
     n = (size_t)doc->toks[data].size;
     *d->count = n;
@@ -101,19 +103,19 @@ static ck_err ck_v1_body(ck_json_writer *w, const void *ctx)
     return ck_json_object_end(w);
 }
 
-/** @brief Names of the id headers, in the order they are sent; also the field names reported. */
-static const char *const ck_v1_id_names[5] = {"x-product-id", "x-cardholder-id", "x-wallet-id", "x-card-id",
-                                              "x-client-id"};
+/** @brief The headers, in the order they are sent; the ids' names are also the field names reported. */
+static const char *const ck_v1_names[9] = {"x-api-key", "x-product-id", "x-cardholder-id", "x-wallet-id", "x-card-id",
+                                           "x-client-id", "x-request-id", "Content-Type", "Authorization"};
 
 /**
  * @brief Check @p req, make its key if it has none, and run the call.
- * @p body_needed: POST and PATCH send the OTP method.
+ * POST and PATCH send the OTP method; @p d is NULL but for GET.
  */
-static ck_err ck_v1_run(ck_client *client, const char *method, ck_v1_req *req, bool body_needed,
-                        ck_v1_decode_ctx *d, ck_result *res)
+static ck_err ck_v1_run(ck_client *client, const char *method, ck_v1_req *req, ck_v1_decode_ctx *d,
+                        ck_result *res)
 {
+    bool body_needed = method[0] == 'P';
     ck_http_header h[9];
-    const char *ids[5];
     const char *token;
     ck_call call;
     size_t i;
@@ -124,22 +126,31 @@ static ck_err ck_v1_run(ck_client *client, const char *method, ck_v1_req *req, b
     if (req == NULL) {
         return ck_result_invalid(res, "request");
     }
-    ids[0] = req->product_id;
-    ids[1] = req->cardholder_id;
-    ids[2] = req->wallet_id;
-    ids[3] = req->card_id;
-    ids[4] = req->client_id;
-    for (i = 0; i < 5u; i++) {
+    token = client->cfg.access_token;
+    h[0].value = client->cfg.api_key;
+    h[1].value = req->product_id;
+    h[2].value = req->cardholder_id;
+    h[3].value = req->wallet_id;
+    h[4].value = req->card_id;
+    h[5].value = req->client_id;
+    h[6].value = req->request_id;
+    h[7].value = "application/json";
+    h[8].value = ck_nonempty(token) ? token : NULL;
+    for (i = 0; i < 9u; i++) {
+        h[i].name = ck_v1_names[i];
+        h[i].value_prefix = i == 8u ? "Bearer " : NULL;
+    }
+    for (i = 1; i < 6u; i++) {
         /* Header values: no CR, LF, NUL or other control character. */
-        if ((i < 4u || ids[i] != NULL) && (!ck_nonempty(ids[i]) || !ck_header_value_ok(ids[i]))) {
-            return ck_result_invalid(res, ck_v1_id_names[i]);
+        if ((i < 5u || h[i].value != NULL) && (!ck_nonempty(h[i].value) || !ck_header_value_ok(h[i].value))) {
+            return ck_result_invalid(res, h[i].name);
         }
     }
     if (body_needed && req->otp != CK_OTP_EMAIL && req->otp != CK_OTP_SMS) {
         return ck_result_invalid(res, "otp_delivery_method");
     }
     if (memchr(req->request_id, '\0', sizeof req->request_id) == NULL) {
-        return ck_result_invalid(res, "x-request-id");
+        return ck_result_invalid(res, ck_v1_names[6]);
     }
     if (req->request_id[0] == '\0' && ck_v1_request_id_new(client, req->request_id) != CK_OK) {
         ck_result_reset(res);
@@ -147,24 +158,7 @@ static ck_err ck_v1_run(ck_client *client, const char *method, ck_v1_req *req, b
         return CK_ERR_RANDOM;
     }
     if (!ck_header_value_ok(req->request_id)) {
-        return ck_result_invalid(res, "x-request-id");
-    }
-
-    h[0].name = "x-api-key";
-    h[0].value = client->cfg.api_key;
-    for (i = 0; i < 5u; i++) {
-        h[i + 1u].name = ck_v1_id_names[i];
-        h[i + 1u].value = ids[i];
-    }
-    h[6].name = "x-request-id";
-    h[6].value = req->request_id;
-    h[7].name = "Content-Type";
-    h[7].value = "application/json";
-    token = client->cfg.access_token;
-    h[8].name = "Authorization";
-    h[8].value = ck_nonempty(token) ? token : NULL;
-    for (i = 0; i < 9u; i++) {
-        h[i].value_prefix = i == 8u ? "Bearer " : NULL;
+        return ck_result_invalid(res, ck_v1_names[6]);
     }
 
     memset(&call, 0, sizeof call);
@@ -182,8 +176,7 @@ static ck_err ck_v1_run(ck_client *client, const char *method, ck_v1_req *req, b
 
 ck_err ck_v1_3ds_enroll(ck_client *client, ck_v1_req *req, ck_result *out_result)
 {
-    ck_v1_decode_ctx d = {NULL, 0u, NULL};
-    return ck_v1_run(client, "POST", req, true, &d, out_result);
+    return ck_v1_run(client, "POST", req, NULL, out_result);
 }
 
 ck_err ck_v1_3ds_get(ck_client *client, ck_v1_req *req, ck_v1_3ds_entry *entries, size_t cap,
@@ -196,17 +189,15 @@ ck_err ck_v1_3ds_get(ck_client *client, ck_v1_req *req, ck_v1_3ds_entry *entries
     d.cap = entries != NULL ? cap : 0u;
     d.count = out_count != NULL ? out_count : &none;
     *d.count = 0;
-    return ck_v1_run(client, "GET", req, false, &d, out_result);
+    return ck_v1_run(client, "GET", req, &d, out_result);
 }
 
 ck_err ck_v1_3ds_update(ck_client *client, ck_v1_req *req, ck_result *out_result)
 {
-    ck_v1_decode_ctx d = {NULL, 0u, NULL};
-    return ck_v1_run(client, "PATCH", req, true, &d, out_result);
+    return ck_v1_run(client, "PATCH", req, NULL, out_result);
 }
 
 ck_err ck_v1_3ds_unenroll(ck_client *client, ck_v1_req *req, ck_result *out_result)
 {
-    ck_v1_decode_ctx d = {NULL, 0u, NULL};
-    return ck_v1_run(client, "DELETE", req, false, &d, out_result);
+    return ck_v1_run(client, "DELETE", req, NULL, out_result);
 }

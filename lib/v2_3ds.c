@@ -12,7 +12,7 @@ static const ck_v2_field ck_3ds_fields[] = {
     {"cardholder_id", (uint8_t)offsetof(ck_3ds_req, cardholder_id), (uint8_t)CK_F_ID},
 };
 
-static const ck_v2_form ck_3ds_form = {ck_3ds_fields, 2u};
+static const ck_v2_form ck_3ds_form = {ck_3ds_fields, 2u, (uint8_t)CK_CALL_BY_NATURE};
 
 ck_err ck_3ds_check(const ck_3ds_req *req, const char **out_field)
 {

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "ck_json_member.h"
 #include "ck_text.h"
 #include "ck_v2_private.h"
 
@@ -14,25 +15,20 @@ typedef struct ck_v2_decode_ctx {
     void *reply_ctx;
 } ck_v2_decode_ctx;
 
-/** @brief A 2xx v2 answer: `code` "SUCCESS", then the operation's reader. */
-static ck_err ck_v2_decode(const ck_json_doc *doc, void *ctx, ck_result *res)
+/** @brief A 2xx v2 answer: `code` "SUCCESS" (a string, so already in res->api_code), then the operation's reader. */
+static ck_err ck_v2_decode(const ck_json_doc *doc, int code, void *ctx, ck_result *res)
 {
     const ck_v2_decode_ctx *d = (const ck_v2_decode_ctx *)ctx;
-    int tok = -1;
 
-    (void)res;
     if (doc == NULL) {
         /* An empty body: nothing for an operation or a reader to read. */
         return d->code_required ? CK_ERR_UNEXPECTED_RESPONSE : d->reply != NULL ? CK_ERR_JSON_MALFORMED : CK_OK;
     }
-    CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "code", &tok));
-    if (tok < 0) {
-        if (d->code_required) {
-            return CK_ERR_UNEXPECTED_RESPONSE;
-        }
-    } else if (doc->toks[tok].type != JSMN_STRING) {
+    /* Twice, absent when required, or not a string. */
+    if (code < -1 || (code < 0 ? d->code_required : doc->toks[code].type != JSMN_STRING)) {
         return CK_ERR_UNEXPECTED_RESPONSE;
-    } else if (strcmp(res->api_code, "SUCCESS") != 0) {
+    }
+    if (code >= 0 && strcmp(res->api_code, "SUCCESS") != 0) {
         return CK_ERR_API_FAILURE;
     }
     return d->reply != NULL ? d->reply(doc, d->reply_ctx) : CK_OK;
@@ -113,28 +109,31 @@ ck_err ck_v2_form_post(ck_client *client, const char *path, const ck_v2_form *fo
     }
     body.form = form;
     body.req = req;
-    return ck_v2_post(client, CK_CALL_BY_NATURE, path, ck_v2_form_body, &body, true, reply, reply_ctx, res);
+    return ck_v2_post(client, (ck_call_kind)form->kind, path, ck_v2_form_body, &body, true, reply, reply_ctx, res);
 }
 
 ck_err ck_v2_data(const ck_json_doc *doc, int *out_tok)
 {
-    CK_RETURN_IF_FAILED(ck_json_find(doc, 0, "data", out_tok));
-    return *out_tok >= 0 && doc->toks[*out_tok].type == JSMN_OBJECT ? CK_OK : CK_ERR_UNEXPECTED_RESPONSE;
+    *out_tok = ck_json_member(doc, 0, "data", JSMN_OBJECT);
+    return *out_tok < 0 ? (ck_err)-*out_tok : CK_OK;
 }
+
+/** @brief RFC 3986 path characters (pchar and '/') as a bitmap of 0x20..0x7F:
+ * ALPHA DIGIT - . _ ~ ! $ & ' ( ) * + , ; = : @ % / */
+static const uint8_t ck_path_chars[12] = {0xF2u, 0xFFu, 0xFFu, 0x2Fu, 0xFFu, 0xFFu,
+                                          0xFFu, 0x87u, 0xFEu, 0xFFu, 0xFFu, 0x47u};
 
 /** @brief RFC 3986 path characters (pchar and '/'), no query or fragment. */
 static bool ck_path_ok(const char *path)
 {
-    static const char extra[] = "/-._~!$&'()*+,;=:@%";
     const char *p;
 
     if (path == NULL || path[0] != '/') {
         return false;
     }
     for (p = path; *p != '\0'; p++) {
-        char ch = *p;
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              strchr(extra, ch) != NULL)) {
+        unsigned c = (unsigned char)*p - 0x20u;
+        if (c >= 96u || ((ck_path_chars[c >> 3] >> (c & 7u)) & 1u) == 0u) {
             return false;
         }
     }

@@ -19,22 +19,16 @@ static const ck_v2_field ck_card_fields[] = {
     CK_CARD_FIELD(lifetime_limit, CK_F_AMOUNT_OPT),
     CK_CARD_FIELD(budget_id, CK_F_ID_OPT),
     CK_CARD_FIELD(cardholder_id, CK_F_ID_OPT),
+    CK_CARD_FIELD(apply_coupon, CK_F_BOOL),
 };
 
-static const ck_v2_form ck_card_form = {ck_card_fields, (uint8_t)(sizeof ck_card_fields / sizeof ck_card_fields[0])};
+/* Applied each time it arrives: never resent once sent. */
+static const ck_v2_form ck_card_form = {ck_card_fields, (uint8_t)(sizeof ck_card_fields / sizeof ck_card_fields[0]),
+                                        (uint8_t)CK_CALL_ONCE};
 
 ck_err ck_card_apply_check(const ck_card_apply_req *req, const char **out_field)
 {
     return ck_v2_form_check(&ck_card_form, req, NULL, out_field);
-}
-
-/** @brief The given string fields, then apply_coupon. */
-static ck_err ck_card_apply_body(ck_json_writer *w, const void *ctx)
-{
-    CK_RETURN_IF_FAILED(ck_json_object_begin(w));
-    CK_RETURN_IF_FAILED(ck_v2_form_write(w, &ck_card_form, ctx));
-    CK_RETURN_IF_FAILED(ck_json_member_bool(w, "apply_coupon", ((const ck_card_apply_req *)ctx)->apply_coupon));
-    return ck_json_object_end(w);
 }
 
 /** @brief `data.card_id` of the answer, non-empty. */
@@ -52,8 +46,6 @@ static ck_err ck_card_apply_reply(const ck_json_doc *doc, void *ctx)
 ck_err ck_card_apply(ck_client *client, const ck_card_apply_req *req,
                      ck_card_apply_resp *out_resp, ck_result *out_result)
 {
-    const char *field = NULL;
-
     if (client == NULL || out_result == NULL) {
         return CK_ERR_INVALID_ARG;
     }
@@ -61,9 +53,6 @@ ck_err ck_card_apply(ck_client *client, const ck_card_apply_req *req,
         return ck_result_invalid(out_result, "out_resp");
     }
     out_resp->card_id[0] = '\0';
-    if (ck_card_apply_check(req, &field) != CK_OK) {
-        return ck_result_invalid(out_result, field);
-    }
-    return ck_v2_post(client, CK_CALL_ONCE, CK_V2_PATH_CARD_APPLY, ck_card_apply_body, req, true,
-                      ck_card_apply_reply, out_resp, out_result);
+    return ck_v2_form_post(client, CK_V2_PATH_CARD_APPLY, &ck_card_form, req, NULL, ck_card_apply_reply, out_resp,
+                           out_result);
 }

@@ -25,7 +25,7 @@ static const ck_v2_field ck_contact_fields[] = {
     CK_CONTACT_FIELD(security_answer, CK_F_ID),
 };
 
-static const ck_v2_form ck_contact_form = {ck_contact_fields, 12u};
+static const ck_v2_form ck_contact_form = {ck_contact_fields, 12u, (uint8_t)CK_CALL_BY_NATURE};
 
 ck_err ck_contact_check(const ck_contact_req *req, const ck_date *today, const char **out_field)
 {

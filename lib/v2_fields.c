@@ -9,7 +9,8 @@
  * (U+0000..U+001F, U+007F) and is not made of spaces only. Amounts given
  * must keep transaction <= daily <= weekly <= monthly <= lifetime: each is
  * at least every earlier one, and the later field of a pair out of order
- * is the one named.
+ * is the one named. A `bool` field (CK_F_BOOL) is not checked and is always
+ * written.
  */
 #include <string.h>
 
@@ -61,33 +62,39 @@ ck_err ck_v2_form_check(const ck_v2_form *form, const void *req, const ck_date *
 {
     const char *bad = NULL;
     uint64_t floor = 0; /* the largest amount given so far */
-    uint8_t i;
+    size_t i;
 
     if (req == NULL) {
         bad = "request";
     }
     for (i = 0; bad == NULL && i < form->count; i++) {
         const ck_v2_field *f = &form->fields[i];
-        const char *s = ck_field_value(req, f);
+        unsigned rule = f->rule;
+        const char *s;
         uint64_t cents = 0;
         bool ok;
 
+        if (rule == CK_F_BOOL) {
+            continue; /* any value is one */
+        }
+        s = ck_field_value(req, f);
         if (s == NULL) {
-            ok = f->rule == CK_F_ID_OPT || f->rule == CK_F_FREE_OPT || f->rule == CK_F_AMOUNT_OPT;
+            ok = rule - CK_F_ID_OPT <= CK_F_AMOUNT_OPT - CK_F_ID_OPT; /* the optional ones */
+        } else if (!ck_text_ok(s, rule == CK_F_FREE_OPT)) {
+            ok = false;
         } else {
-            ok = ck_text_ok(s, f->rule == CK_F_FREE_OPT);
-            switch (f->rule) {
+            switch (rule) {
             case CK_F_AMOUNT_OPT:
-                ok = ok && ck_amount_parse(s, &cents) && cents >= floor;
+                ok = ck_amount_parse(s, &cents) && cents >= floor;
                 floor = cents;
                 break;
-            case CK_F_PREFIX: ok = ok && ck_call_prefix_valid(s); break;
-            case CK_F_MOBILE: ok = ok && ck_digits(s, 7u, 15u); break;
-            case CK_F_EMAIL: ok = ok && ck_email_valid(s); break;
-            case CK_F_DOB: ok = ok && ck_dob_ok(s, today); break;
-            case CK_F_COUNTRY: ok = ok && ck_country_valid(s); break;
-            case CK_F_INDEX: ok = ok && s[0] >= '1' && s[0] <= '5' && s[1] == '\0'; break;
-            default: break;
+            case CK_F_PREFIX: ok = ck_call_prefix_valid(s); break;
+            case CK_F_MOBILE: ok = ck_digits(s, 7u, 15u); break;
+            case CK_F_EMAIL: ok = ck_email_valid(s); break;
+            case CK_F_DOB: ok = ck_dob_ok(s, today); break;
+            case CK_F_COUNTRY: ok = ck_country_valid(s); break;
+            case CK_F_INDEX: ok = s[0] >= '1' && s[0] <= '5' && s[1] == '\0'; break;
+            default: ok = true; break;
             }
         }
         if (!ok) {
@@ -102,12 +109,20 @@ ck_err ck_v2_form_check(const ck_v2_form *form, const void *req, const ck_date *
 
 ck_err ck_v2_form_write(ck_json_writer *w, const ck_v2_form *form, const void *req)
 {
-    uint8_t i;
+    size_t i;
 
     for (i = 0; i < form->count; i++) {
-        const char *s = ck_field_value(req, &form->fields[i]);
+        const ck_v2_field *f = &form->fields[i];
+        const char *s;
+
+        if (f->rule == CK_F_BOOL) {
+            const bool *b = (const bool *)(const void *)((const char *)req + f->offset);
+            CK_RETURN_IF_FAILED(ck_json_member_bool(w, f->name, *b));
+            continue;
+        }
+        s = ck_field_value(req, f);
         if (s != NULL) {
-            CK_RETURN_IF_FAILED(ck_json_member_string(w, form->fields[i].name, s));
+            CK_RETURN_IF_FAILED(ck_json_member_string(w, f->name, s));
         }
     }
     return CK_OK;
