@@ -73,6 +73,9 @@ $(NET_DIR)/lwip/%.o: $(LWIP_SRC_DIR)/%.c $(NET_LWIP_OPTS)/lwipopts.h $(NET_LWIP_
 	@mkdir -p $(@D)
 	$(QEMU_CC) $(NET_LWIP_CPPFLAGS) $(QEMU_CFLAGS) -w -c $< -o $@
 $(NET_LWIP_OBJS): | $(LWIP_SRC_STAMP)
+# The other sources come with the same fetch: named as targets so that make
+# knows they can be made before they exist (a fresh clone).
+$(filter-out $(LWIP_SRC_STAMP),$(NET_LWIP_SRCS)): | $(LWIP_SRC_STAMP)
 
 $(NET_LWIP_LIB): $(NET_LWIP_OBJS)
 	@rm -f $@

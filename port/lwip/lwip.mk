@@ -92,6 +92,11 @@ VALGRIND           ?= valgrind
 
 $(LWIP_RAW_SRC_STAMP):
 	@scripts/lwip_src.sh
+# The sources come with the fetch: named as targets so that make knows they
+# can be made before they exist (a fresh clone), and the static check sees
+# the raw port too.
+$(LWIP_RAW_CORE_SRCS): | $(LWIP_RAW_SRC_STAMP)
+check-static: | $(LWIP_RAW_SRC_STAMP)
 
 # -MMD leaves out what lwIP's (system) headers include: the options, by hand.
 $(LWIP_RAW_CORE_OBJS) $(PORT_LWIP_RAW_OBJS) $(LWIP_RAW_TEST_OBJ): $(LWIP_RAW_OPTS)/lwipopts.h \
