@@ -146,7 +146,7 @@ static bool ckb_should_stop(ckb_engine *e)
     if (ckb_signals > 0 || e->io_error) {
         return true;
     }
-    return !e->any_sent && e->unsent_streak >= 2u * e->o->jobs;
+    return !e->any_sent && e->unsent_streak >= (unsigned long)e->o->jobs * 2u;
 }
 
 /** @brief Wait a little for a finished row; write what is done; draw progress. Called locked. */
