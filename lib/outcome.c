@@ -91,10 +91,26 @@ ck_applied ck_outcome_verdict(ck_call_kind kind, ck_answer answer, bool lost_bef
 
 void ck_outcome_settle(const ck_attempt *last, bool lost_before, bool any_sent, ck_result *res)
 {
+    res->kind = (uint8_t)last->kind;
     res->applied = ck_outcome_verdict(last->kind, ck_outcome_answer(last), lost_before);
     res->cause = last->err;
     res->err = res->applied == CK_APPLIED_MAYBE ? CK_ERR_OUTCOME_UNKNOWN : last->err;
     res->progress = last->progress == CK_PROGRESS_ANSWERED ? CK_PROGRESS_ANSWERED
                     : any_sent                             ? CK_PROGRESS_SENT
                                                            : CK_PROGRESS_NOT_SENT;
+}
+
+ck_applied ck_result_applied_after_lost(const ck_result *res)
+{
+    /* From the result: the last attempt's error and status. Where it went
+     * no further than an earlier one, or a 503's Retry-After is not kept,
+     * the class differs only between classes that are MAYBE after a lost
+     * attempt in every column. */
+    ck_attempt a;
+
+    a.err = res->cause;
+    a.progress = res->progress;
+    a.http_status = res->http_status;
+    a.has_retry_after = false;
+    return ck_outcome_verdict((ck_call_kind)res->kind, ck_outcome_answer(&a), true);
 }

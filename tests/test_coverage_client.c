@@ -18,6 +18,7 @@
 
 #include "ck_call.h"
 #include "ck_fixture.h"
+#include "ck_samples.h"
 #include "ck_http.h"
 #include "ck_retry.h"
 
@@ -438,19 +439,6 @@ static void test_apply_with_empty_card_id(void **state)
     assert_string_equal(card.card_id, "");
 }
 
-static ck_v1_req v1_req(void)
-{
-    ck_v1_req r;
-    memset(&r, 0, sizeof r);
-    r.product_id = "p";
-    r.cardholder_id = "ch";
-    r.wallet_id = "w";
-    r.card_id = "c";
-    r.otp = CK_OTP_SMS;
-    memcpy(r.request_id, "key-1", 6);
-    return r;
-}
-
 static void test_v1_get_answers_of_the_wrong_shape(void **state)
 {
     static const struct {
@@ -474,7 +462,7 @@ static void test_v1_get_answers_of_the_wrong_shape(void **state)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         static char wire[256];
         ck_lb_step step = {CK_LB_REPLY, NULL, 0u, 0u, 0u, CK_OK};
-        ck_v1_req req = v1_req();
+        ck_v1_req req = ck_sample_v1("key-1");
         ck_v1_3ds_entry e[2];
         size_t count = 9;
         ck_result res;
@@ -495,7 +483,7 @@ static void test_v1_lost_then_definitive_answer_is_that_answer(void **state)
      * tells the outcome of the operation, lost first answer or not. */
     static const ck_lb_step steps[] = {CK_EOF(),
                                        CK_REPLY("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")};
-    ck_v1_req req = v1_req();
+    ck_v1_req req = ck_sample_v1("key-1");
     ck_result res;
     (void)state;
 
@@ -640,7 +628,7 @@ static void test_api_null_arguments(void **state)
 {
     ck_result res;
     ck_card_apply_req apply;
-    ck_v1_req v1 = v1_req();
+    ck_v1_req v1 = ck_sample_v1("key-1");
     char key[CK_V1_REQUEST_ID_SIZE];
     ck_client empty;
     (void)state;

@@ -380,6 +380,12 @@ static unsigned check_combination(op o, meet first, meet last)
                     (int)want_progress, two ? 2u : 1u);
         return 1u;
     }
+    /* What the same answer would settle about an earlier lost call (a journal's replay). */
+    if (ck_result_applied_after_lost(&res) != oracle_after_lost(o, final_meet)) {
+        print_error("%s, first %d, last %d: after a lost call %d, want %d\n", op_names[o], (int)first, (int)last,
+                    (int)ck_result_applied_after_lost(&res), (int)oracle_after_lost(o, final_meet));
+        return 1u;
+    }
     assert_false(g_f.lb.script_error);
     assert_true(ck_fix_canaries_ok(&g_f));
     assert_true(ck_fix_buffers_wiped(&g_f));

@@ -95,7 +95,20 @@ typedef struct ck_result {
     bool api_code_truncated;    /**< api_code did not fit and was left empty. */
     bool api_message_truncated; /**< api_message did not fit and was left empty. */
     bool request_id_truncated;  /**< request_id did not fit and was left empty. */
+    uint8_t kind;               /**< private: how the call may be repeated (read by ck_result_applied_after_lost()) */
 } ck_result;
+
+/**
+ * @brief What @p res settles about an earlier call of the same operation
+ * (for v1, one with the same key) that may have been applied: the failure
+ * model's "after a lost one" column (docs/failure-model.md) for the call
+ * that filled @p res. For a journal that replays a call whose outcome was
+ * unknown, e.g. after a restart. @p res is not changed.
+ * @return CK_APPLIED_YES or CK_APPLIED_NO when @p res speaks for the
+ *         earlier call too, CK_APPLIED_MAYBE when it says nothing about it.
+ *         Does not block.
+ */
+ck_applied ck_result_applied_after_lost(const ck_result *res);
 
 /** @brief Kinds of log events. */
 typedef enum ck_log_kind {

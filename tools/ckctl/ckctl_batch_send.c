@@ -90,26 +90,14 @@ static bool ckb_connect_failure(const ck_result *res)
 
 /**
  * @brief Does @p res, the answer to a replay of a row whose earlier try may
- * have been applied, settle the row? The failure model's column "after a
- * lost one" (docs/failure-model.md), across the library calls of one row:
- * a success always; for v1, an answer to the same key that refuses it
- * (API failure, 400, 404, 409); for 3DS enroll, a 409 (its own earlier
- * enroll). Anything else (401, 403, 429, 5xx, nothing sent) says nothing
- * about the earlier try.
+ * have been applied, settle the row? What the library's failure model says
+ * after a lost attempt, across the library calls of one row; and, by the
+ * batch's own rule, a 3DS enroll's 409 (its own earlier enroll).
  */
 static bool ckb_replay_settles(const ckctl_command *cmd, const ck_result *res)
 {
-    if (res->applied == CK_APPLIED_YES) {
-        return true;
-    }
-    if (res->applied != CK_APPLIED_NO || res->progress != CK_PROGRESS_ANSWERED) {
-        return false;
-    }
-    if (CKCTL_IS_V1(cmd)) {
-        return res->err == CK_ERR_API_FAILURE || res->err == CK_ERR_BAD_REQUEST || res->err == CK_ERR_NOT_FOUND ||
-               res->err == CK_ERR_CONFLICT;
-    }
-    return cmd->id == CKCTL_CMD_3DS_ENROLL && res->err == CK_ERR_CONFLICT;
+    return ck_result_applied_after_lost(res) != CK_APPLIED_MAYBE ||
+           (cmd->id == CKCTL_CMD_3DS_ENROLL && res->err == CK_ERR_CONFLICT);
 }
 
 /** @brief Send the row (and replay it where safe); fills slot->rr. Returns whether anything may have been sent. */
