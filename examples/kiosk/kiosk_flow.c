@@ -274,7 +274,7 @@ int kiosk_v1_flow(ck_client *client, const kiosk_v1_ids *ids, int first_step, ch
         printf("          key      %s%s\n", key, replay ? " (the lost call's: replayed)" : "");
         fflush(stdout);
         if (kiosk_v1_call(client, step, otp, ids, key, &r) != 0) {
-            if (r.applied == CK_APPLIED_MAYBE) {
+            if ((replay ? ck_result_applied_after_lost(&r) : r.applied) == CK_APPLIED_MAYBE) {
                 printf("          the request may have been applied: repeat it with key %s\n", key);
             }
             fflush(stdout);

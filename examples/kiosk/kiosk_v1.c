@@ -22,7 +22,9 @@
  *    answer, a 5xx, a 401 on a resend...) keep it;
  *  - at start-up, a record in the journal means "the answer was never
  *    seen": replay that step with the stored key and ids (the issuer
- *    applies it at most once), then go on with the steps after it.
+ *    applies it at most once), then go on with the steps after it; the
+ *    replay's answer settles the record only when it speaks for the lost
+ *    call too (ck_result_applied_after_lost(): a 401 or a 5xx does not).
  *
  * Usage: kiosk_v1 [--base-url URL] [--ca-file PEM] [--timeout-ms N]
  *                 [--journal PATH] [--product-id ID] [--cardholder-id ID]
@@ -278,18 +280,25 @@ static void kv1_ids(const kv1_record *rec, kiosk_v1_ids *ids)
     ids->card = rec->card;
 }
 
-/** @brief Run one step of @p rec (its key already set), print it (kiosk_flow.c), settle the journal; 0 on success. */
-static int kv1_call(const kv1_opts *o, const kv1_record *rec)
+/**
+ * @brief Run one step of @p rec (its key already set), print it
+ * (kiosk_flow.c), settle the journal; 0 on success. @p replay: the record
+ * is a lost call's from before the last stop, so only an answer that speaks
+ * for that call too settles it (ck_result_applied_after_lost()).
+ */
+static int kv1_call(const kv1_opts *o, const kv1_record *rec, bool replay)
 {
     kiosk_v1_ids ids;
     ck_result r;
+    ck_applied applied;
     int failed;
 
     kv1_ids(rec, &ids);
     failed = kiosk_v1_call(&kv1_stack.client, rec->step, rec->otp, &ids, rec->key, &r);
+    applied = replay ? ck_result_applied_after_lost(&r) : r.applied;
     if (o->journal != NULL) {
         /* Settled, one way or the other: the record is done. */
-        if (r.applied != CK_APPLIED_MAYBE) {
+        if (applied != CK_APPLIED_MAYBE) {
             if (kv1_journal_clear(o->journal) != 0) {
                 printf("          journal  cannot remove the record: %s\n", strerror(errno));
                 return 1;
@@ -299,7 +308,7 @@ static int kv1_call(const kv1_opts *o, const kv1_record *rec)
             printf("          journal  record KEPT: the request may have been applied; the next start\n"
                    "                   replays it with key %s\n", rec->key);
         }
-    } else if (r.applied == CK_APPLIED_MAYBE) {
+    } else if (applied == CK_APPLIED_MAYBE) {
         printf("          the request may have been applied: repeat it with key %s\n", rec->key);
     }
     return failed;
@@ -346,7 +355,7 @@ static int kv1_step(const kv1_opts *o, int s)
     }
     printf("\n");
     fflush(stdout); /* the log is as far as the kiosk got, should the power go now */
-    return kv1_call(o, &rec);
+    return kv1_call(o, &rec, false);
 }
 
 /** @brief Replay the journal's pending step, if any; sets *next to the step after it. */
@@ -373,7 +382,7 @@ static int kv1_recover(const kv1_opts *o, int *next)
            rec.step + 1, KIOSK_V1_STEPS, kv1_step_names[rec.step], rec.key);
     kv1_print_step(rec.step, &rec);
     printf("          key      %s (from the journal)\n", rec.key);
-    if (kv1_call(o, &rec) != 0) {
+    if (kv1_call(o, &rec, true) != 0) {
         return 1;
     }
     printf("\n");
