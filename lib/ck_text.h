@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cardkit/ck_json.h"
 #include "cardkit/ck_platform.h"
 
 /**
@@ -20,8 +21,7 @@
  */
 size_t ck_utf8_next(const char *s, size_t n, uint32_t *cp);
 
-/** @brief True when @p n bytes of @p s are well-formed UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
-bool ck_utf8_valid(const char *s, size_t n);
+/* ck_utf8_valid() is public: cardkit/ck_json.h. */
 
 /** @brief Wipe @p n bytes at @p p in a way the compiler cannot remove. */
 void ck_wipe(void *p, size_t n);

@@ -13,9 +13,9 @@
 # ckctl links Debian's libcsv (CSV) and cJSON (JSON Lines) and runs jobs on pthreads.
 CKCTL_LIBS := -lcsv -lcjson -pthread
 
-# The readers' unit tests: the reader files alone, no network, no mbedTLS.
-BATCH_READ_OBJS := $(addprefix $(BUILD)/tools/ckctl/,ckctl_batch_utf8.o ckctl_batch_read.o \
-                   ckctl_batch_csv.o ckctl_batch_jsonl.o)
+# The readers' unit tests: the reader files alone (and the library, for its
+# UTF-8 check), no network, no mbedTLS.
+BATCH_READ_OBJS := $(addprefix $(BUILD)/tools/ckctl/,ckctl_batch_read.o ckctl_batch_csv.o ckctl_batch_jsonl.o)
 BATCH_TEST      := $(BUILD)/tools/tests/test_batch_read
 BATCH_TEST_OBJ  := $(BUILD)/tools/tests/test_batch_read.o
 
@@ -25,7 +25,7 @@ $(BATCH_TEST_OBJ): tests/integration/test_batch_read.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itools/ckctl $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
-$(BATCH_TEST): $(BATCH_TEST_OBJ) $(BATCH_READ_OBJS)
+$(BATCH_TEST): $(BATCH_TEST_OBJ) $(BATCH_READ_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcsv -lcjson $(TEST_LIBS)
 
 # This file is read before mk/mock.mk and mk/tools.mk (-include sorts), whose

@@ -104,6 +104,14 @@ ck_err ck_json_string(ck_json_writer *w, const char *s);
 /** @brief As ck_json_string() for @p n bytes of @p s (a NUL inside is invalid). */
 ck_err ck_json_string_n(ck_json_writer *w, const char *s, size_t n);
 
+/**
+ * @brief True when @p n bytes of @p s are well-formed UTF-8 (RFC 3629: no
+ * overlong forms, surrogates or code points past U+10FFFF): the text
+ * ck_json_string_n() passes through (it also refuses NUL). @p s may be
+ * NULL only with @p n 0. Does not block.
+ */
+bool ck_utf8_valid(const char *s, size_t n);
+
 /** @brief Write `true` or `false`. */
 ck_err ck_json_bool(ck_json_writer *w, bool value);
 

@@ -5,7 +5,6 @@
  * ckctl_parse()), the journal, the results and the run engine.
  *
  * One job per file:
- *  - ckctl_batch_utf8.c    strict UTF-8 check shared by both readers
  *  - ckctl_batch_csv.c     CSV reader (RFC 4180, libcsv, streaming)
  *  - ckctl_batch_jsonl.c   JSON Lines reader (cJSON, one object per line)
  *  - ckctl_batch_read.c    the reader front: format by name, one interface
@@ -43,11 +42,6 @@
 
 /** @brief Most jobs (connections). */
 #define CKB_MAX_JOBS 32u
-
-/* ckctl_batch_utf8.c ------------------------------------------------------ */
-
-/** @brief Is @p s (@p len bytes) valid UTF-8 (no overlongs, surrogates or > U+10FFFF)? */
-bool ckb_utf8_valid(const char *s, size_t len);
 
 /* Readers ----------------------------------------------------------------- */
 

@@ -70,7 +70,7 @@ static const char *ckb_csv_cell_problem(const char *s, size_t len)
     if (len > CKB_CELL_MAX) {
         return "cell too long";
     }
-    if (!ckb_utf8_valid(s, len)) {
+    if (!ck_utf8_valid(s, len)) {
         return "not valid UTF-8";
     }
     return NULL;

@@ -167,7 +167,7 @@ ckb_read_status ckb_jsonl_next(ckb_jsonl *j, ckb_row *row, char *msg, size_t cap
         if (memchr(j->line, '\0', (size_t)n) != NULL || strstr(j->line, "\\u0000") != NULL) {
             return ckb_jsonl_bad(msg, cap, "row %lu: NUL byte", j->line_no);
         }
-        if (!ckb_utf8_valid(j->line, (size_t)n)) {
+        if (!ck_utf8_valid(j->line, (size_t)n)) {
             return ckb_jsonl_bad(msg, cap, "row %lu: not valid UTF-8", j->line_no);
         }
         obj = cJSON_ParseWithLengthOpts(j->line, (size_t)n + 1u, NULL, 1); /* nothing after it */
