@@ -111,6 +111,8 @@ ck_applied ck_result_applied_after_lost(const ck_result *res)
     a.err = res->cause;
     a.progress = res->progress;
     a.http_status = res->http_status;
+    a.kind = (ck_call_kind)res->kind;
     a.has_retry_after = false;
-    return ck_outcome_verdict((ck_call_kind)res->kind, ck_outcome_answer(&a), true);
+    a.retry_after_ms = 0;
+    return ck_outcome_verdict(a.kind, ck_outcome_answer(&a), true);
 }
