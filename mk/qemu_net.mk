@@ -17,12 +17,11 @@
 #                       budgets (flash <= 128 KiB, RAM <= 48 KiB); part of
 #                       `make size`
 #
-# lwIP 2.1.3 comes from Debian's source (scripts/lwip_src.sh) and is built
-# here with the board's options (boards/qemu-mps2-an386/lwip_raw/).
+# lwIP 2.1.3 comes from Debian's source (LWIP_SRC_DIR, fetched by the rule
+# of port/lwip/lwip.mk) and is built here with the board's options
+# (boards/qemu-mps2-an386/lwip_raw/).
 
 NET_DIR        := $(QEMU_DIR)/net
-LWIP_SRC_DIR   := third_party/lwip-2.1.3/src
-LWIP_SRC_STAMP := $(LWIP_SRC_DIR)/core/tcp.c
 NET_LWIP_OPTS  := $(BOARD_DIR)/lwip_raw
 NET_LWIP_CPPFLAGS := -I$(NET_LWIP_OPTS) -isystem $(LWIP_SRC_DIR)/include
 
@@ -64,18 +63,12 @@ NET_MAP        := $(NET_VAR_DIR)/net_kiosk.map
 qemu-net: $(NET_ELF)
 qemu-net-lwip: $(NET_LWIP_LIB)
 
-$(LWIP_SRC_STAMP): scripts/lwip_src.sh | $(CROSS_DEPS_STAMP)
-	scripts/lwip_src.sh
-	@touch $@
-
 # lwIP itself: third-party code, its warnings are not ours to fix.
 $(NET_DIR)/lwip/%.o: $(LWIP_SRC_DIR)/%.c $(NET_LWIP_OPTS)/lwipopts.h $(NET_LWIP_OPTS)/arch/cc.h | $(CROSS_DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(QEMU_CC) $(NET_LWIP_CPPFLAGS) $(QEMU_CFLAGS) -w -c $< -o $@
 $(NET_LWIP_OBJS): | $(LWIP_SRC_STAMP)
-# The other sources come with the same fetch: named as targets so that make
-# knows they can be made before they exist (a fresh clone).
-$(filter-out $(LWIP_SRC_STAMP),$(NET_LWIP_SRCS)): | $(LWIP_SRC_STAMP)
+$(NET_LWIP_SRCS): | $(LWIP_SRC_STAMP)
 
 $(NET_LWIP_LIB): $(NET_LWIP_OBJS)
 	@rm -f $@

@@ -14,6 +14,8 @@ set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/mock_lib.sh
+. scripts/mock_lib.sh
 n1=${BENCH_N1:-200}
 n2=${BENCH_N2:-1200}
 rounds=${BENCH_ROUNDS:-5}
@@ -45,18 +47,18 @@ random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 CK_API_KEY=$(random_hex 16)
 CK_ACCESS_TOKEN=$(random_hex 24)
 export CK_API_KEY CK_ACCESS_TOKEN
-"$mock" --port 0 --ready-file "$tmp/ready" --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
+started=0
+mock_start "$mock" "$tmp/ready" "$tmp/mock.log" --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
   --api-key "$CK_API_KEY" --token "$CK_ACCESS_TOKEN" --idle-exit-ms 600000 --keepalive-ms 600000 \
-  --enroll-false --seed-card card201907021723 --seed-cardholder 273555991139442689 \
-  >"$tmp/mock.out" 2>"$tmp/mock.log" &
-mock_pid=$!
+  --enroll-false --seed-card card201907021723 --seed-cardholder 273555991139442689 || started=$?
+mock_pid=$MOCK_PID
+[ "$started" -eq 0 ] || { echo "bench: the mock issuer did not start" >&2; exit 1; }
 for _ in $(seq 1 100); do
-  [ -s "$tmp/ready" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   sleep 0.1
 done
-[ -s "$tmp/ready" ] || { cat "$tmp/mock.log" >&2; echo "bench: the mock issuer did not start" >&2; exit 1; }
 kill -0 "$nginx_pid" 2>/dev/null || { cat "$tmp/error.log" >&2; echo "bench: nginx did not start" >&2; exit 1; }
-mock_port=$(tr -dc '0-9' <"$tmp/ready")
+mock_port=$MOCK_PORT
 ca=$tmp/certs/ca.pem
 
 # Self cost by component of one callgrind run: "cardkit tls libc json other total".

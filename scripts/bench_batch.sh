@@ -13,6 +13,8 @@ ROWS=${ROWS:-10000}
 LOOP_ROWS=${LOOP_ROWS:-300}
 BIG_ROWS=${BIG_ROWS:-1000000}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/mock_lib.sh
+. "$root/scripts/mock_lib.sh"
 ckctl=$build/ckctl
 mock=$build/ck-mock-issuer
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cardkit-bench-batch.XXXXXX")
@@ -32,16 +34,12 @@ holder=273555991139442689
 
 # start_mock: a fresh mock with ROWS cards; sets port.
 start_mock() {
-  local deadline=$((SECONDS + 15))
-  rm -f "$tmp/ready"
-  "$mock" --port 0 --ready-file "$tmp/ready" --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
-    --api-key "$key" --token "$token" --idle-exit-ms 600000 --seed-cards "$ROWS" >/dev/null 2>&1 &
-  pids+=("$!")
-  until [ -s "$tmp/ready" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "bench-batch: the mock did not start" >&2; exit 1; }
-    sleep 0.05
-  done
-  port=$(tr -dc '0-9' <"$tmp/ready")
+  local started=0
+  mock_start "$mock" "$tmp/ready" "$tmp/mock.log" --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
+    --api-key "$key" --token "$token" --idle-exit-ms 600000 --seed-cards "$ROWS" || started=$?
+  pids+=("$MOCK_PID")
+  [ "$started" -eq 0 ] || { echo "bench-batch: the mock did not start" >&2; exit 1; }
+  port=$MOCK_PORT
 }
 stop_mock() { kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; }
 

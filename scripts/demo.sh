@@ -13,6 +13,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/mock_lib.sh
+. scripts/mock_lib.sh
 build=${1:-build}
 kiosk=$build/kiosk
 kiosk_v1=$build/kiosk_v1
@@ -48,21 +50,13 @@ api_key=$(random_hex 16)
 access_token=$(random_hex 24)
 
 # 2. The mock issuer on 127.0.0.1, any free port; wait (bounded) for its ready file.
-"$mock" --port 0 --ready-file "$tmp/ready" --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
-  --api-key "$api_key" --token "$access_token" --idle-exit-ms 120000 --log \
-  >"$tmp/mock.out" 2>"$tmp/mock.log" &
-mock_pid=$!
-deadline=$((SECONDS + ready_timeout_s))
-until [ -s "$tmp/ready" ]; do
-  if ! kill -0 "$mock_pid" 2>/dev/null; then
-    cat "$tmp/mock.log" >&2 || true
-    die "the mock issuer exited during start-up"
-  fi
-  [ "$SECONDS" -lt "$deadline" ] || die "the mock issuer was not ready within ${ready_timeout_s}s"
-  sleep 0.1
-done
-port=$(tr -dc '0-9' <"$tmp/ready")
-[ -n "$port" ] || die "the mock issuer's ready file holds no port"
+started=0
+MOCK_READY_TIMEOUT_S=$ready_timeout_s mock_start "$mock" "$tmp/ready" "$tmp/mock.log" \
+  --cert "$tmp/certs/server.pem" --key "$tmp/certs/server.key" \
+  --api-key "$api_key" --token "$access_token" --idle-exit-ms 120000 --log || started=$?
+mock_pid=$MOCK_PID
+[ "$started" -eq 0 ] || die "the mock issuer did not start within ${ready_timeout_s}s (its log above)"
+port=$MOCK_PORT
 base_url="https://localhost:$port/card/issuance"
 say "mock issuer listening on 127.0.0.1:$port (pid $mock_pid)"
 say "running the kiosk against $base_url"

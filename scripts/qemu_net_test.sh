@@ -40,6 +40,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/mock_lib.sh
+. scripts/mock_lib.sh
 elf=${1:?usage: qemu_net_test.sh IMAGE.elf MOCK_BINARY}
 mock=${2:?usage: qemu_net_test.sh IMAGE.elf MOCK_BINARY}
 figures=""
@@ -89,18 +91,12 @@ export CK_API_KEY CK_ACCESS_TOKEN
 # --- the mock ---------------------------------------------------------------
 port=""
 start_mock() {
-  rm -f "$tmp/ready"
-  "$mock" --port 0 --ready-file "$tmp/ready" --cert "$certs/issuer.pem" --key "$certs/issuer.key" \
-    --api-key "$CK_API_KEY" --token "$CK_ACCESS_TOKEN" --idle-exit-ms 90000 --log "$@" \
-    >"$tmp/mock.out" 2>"$tmp/mock.log" &
-  mock_pid=$!
-  for _ in $(seq 1 100); do
-    [ -s "$tmp/ready" ] && break
-    kill -0 "$mock_pid" 2>/dev/null || { cat "$tmp/mock.log" >&2; say "the mock did not start"; exit 1; }
-    sleep 0.1
-  done
-  port=$(tr -dc '0-9' <"$tmp/ready")
-  [ -n "$port" ] || { say "the mock wrote no port"; exit 1; }
+  local started=0
+  mock_start "$mock" "$tmp/ready" "$tmp/mock.log" --cert "$certs/issuer.pem" --key "$certs/issuer.key" \
+    --api-key "$CK_API_KEY" --token "$CK_ACCESS_TOKEN" --idle-exit-ms 90000 --log "$@" || started=$?
+  mock_pid=$MOCK_PID
+  [ "$started" -eq 0 ] || { say "the mock did not start"; exit 1; }
+  port=$MOCK_PORT
 }
 # One counter of the mock's /__mock/state (over TLS, as the image sees it).
 state_json=""

@@ -66,22 +66,30 @@ lwip-test: $(LWIP_TEST) $(LWIP_CROSS_OBJS)
 
 test: lwip-test
 
+# --- lwIP 2.1.3's own source -------------------------------------------------
+# Fetched from Debian's source package at build time (scripts/lwip_src.sh),
+# once: the raw port's host test builds lwIP's core from it below, the
+# networked image (mk/qemu_net.mk) builds it for the board. Each names its
+# source files as order-only targets of LWIP_SRC_STAMP, so that make knows
+# they can be made before they exist (a fresh clone).
+LWIP_SRC_DIR   := third_party/lwip-2.1.3/src
+LWIP_SRC_STAMP := $(LWIP_SRC_DIR)/include/lwip/init.h
+
+$(LWIP_SRC_STAMP):
+	@scripts/lwip_src.sh
+
 # --- the raw-API port (NO_SYS = 1) --------------------------------------------
-# (names of their own: mk/qemu_net.mk's lwIP build has its LWIP_SRC_* and
-# its rule for core/tcp.c)
-LWIP_RAW_SRC_DIR   := third_party/lwip-2.1.3/src
-LWIP_RAW_SRC_STAMP := $(LWIP_RAW_SRC_DIR)/include/lwip/init.h
 # The test's lwipopts.h and arch/cc.h (glibc and newlib alike). A board's own
 # NO_SYS = 1 options folder may be named for the cross compile instead.
 LWIP_RAW_OPTS       := tests/device/host/lwip_raw
 LWIP_RAW_CROSS_OPTS ?= $(LWIP_RAW_OPTS)
-LWIP_RAW_CPPFLAGS   := -I$(LWIP_RAW_OPTS) -isystem $(LWIP_RAW_SRC_DIR)/include
+LWIP_RAW_CPPFLAGS   := -I$(LWIP_RAW_OPTS) -isystem $(LWIP_SRC_DIR)/include
 LWIP_RAW_DIR        := $(BUILD)/lwip-raw
 # lwIP's core as the test's options need it: IPv4, TCP, UDP (DNS), loopback.
-LWIP_RAW_CORE_SRCS := $(addprefix $(LWIP_RAW_SRC_DIR)/core/,init.c def.c dns.c inet_chksum.c ip.c \
+LWIP_RAW_CORE_SRCS := $(addprefix $(LWIP_SRC_DIR)/core/,init.c def.c dns.c inet_chksum.c ip.c \
                         mem.c memp.c netif.c pbuf.c stats.c sys.c tcp.c tcp_in.c tcp_out.c \
                         timeouts.c udp.c ipv4/icmp.c ipv4/ip4.c ipv4/ip4_addr.c ipv4/ip4_frag.c)
-LWIP_RAW_CORE_OBJS := $(LWIP_RAW_CORE_SRCS:$(LWIP_RAW_SRC_DIR)/%.c=$(LWIP_RAW_DIR)/lwip/%.o)
+LWIP_RAW_CORE_OBJS := $(LWIP_RAW_CORE_SRCS:$(LWIP_SRC_DIR)/%.c=$(LWIP_RAW_DIR)/lwip/%.o)
 PORT_LWIP_RAW_SRCS := $(call ck_sources,CARDKIT_LWIP_RAW_SOURCES)
 PORT_LWIP_RAW_OBJS := $(PORT_LWIP_RAW_SRCS:%.c=$(LWIP_RAW_DIR)/%.o)
 PORT_LWIP_RAW_LIB  := $(BUILD)/libcardkit-lwip-raw.a
@@ -90,13 +98,9 @@ LWIP_RAW_TEST      := $(LWIP_RAW_DIR)/test_lwip_raw
 LWIP_RAW_TEST_OBJ  := $(LWIP_RAW_DIR)/tests/device/host/test_lwip_raw.o
 VALGRIND           ?= valgrind
 
-$(LWIP_RAW_SRC_STAMP):
-	@scripts/lwip_src.sh
-# The sources come with the fetch: named as targets so that make knows they
-# can be made before they exist (a fresh clone), and the static check sees
-# the raw port too.
-$(LWIP_RAW_CORE_SRCS): | $(LWIP_RAW_SRC_STAMP)
-check-static: | $(LWIP_RAW_SRC_STAMP)
+$(LWIP_RAW_CORE_SRCS): | $(LWIP_SRC_STAMP)
+# The static check covers the raw port against the same source.
+check-static: | $(LWIP_SRC_STAMP)
 
 # -MMD leaves out what lwIP's (system) headers include: the options, by hand.
 $(LWIP_RAW_CORE_OBJS) $(PORT_LWIP_RAW_OBJS) $(LWIP_RAW_TEST_OBJ): $(LWIP_RAW_OPTS)/lwipopts.h \
@@ -105,7 +109,7 @@ $(LWIP_RAW_CROSS_OBJS): $(wildcard $(LWIP_RAW_CROSS_OPTS)/lwipopts.h $(LWIP_RAW_
 
 lwip-raw: $(PORT_LWIP_RAW_LIB)
 
-$(LWIP_RAW_DIR)/port/lwip/%.o: port/lwip/%.c | $(LWIP_RAW_SRC_STAMP) $(DEPS_STAMP)
+$(LWIP_RAW_DIR)/port/lwip/%.o: port/lwip/%.c | $(LWIP_SRC_STAMP) $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LWIP_RAW_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(LIB_WARN) -MMD -MP -c $< -o $@
 
@@ -114,11 +118,11 @@ $(PORT_LWIP_RAW_LIB): $(PORT_LWIP_RAW_OBJS)
 	$(AR) rcs $@ $^
 
 # lwIP itself: its own code, not held to cardkit's warnings.
-$(LWIP_RAW_DIR)/lwip/%.o: $(LWIP_RAW_SRC_DIR)/%.c | $(LWIP_RAW_SRC_STAMP)
+$(LWIP_RAW_DIR)/lwip/%.o: $(LWIP_SRC_DIR)/%.c | $(LWIP_SRC_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LWIP_RAW_CPPFLAGS) $(CFLAGS) -w -MMD -MP -c $< -o $@
 
-$(LWIP_RAW_TEST_OBJ): tests/device/host/test_lwip_raw.c | $(LWIP_RAW_SRC_STAMP) $(DEPS_STAMP)
+$(LWIP_RAW_TEST_OBJ): tests/device/host/test_lwip_raw.c | $(LWIP_SRC_STAMP) $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LWIP_RAW_CPPFLAGS) $(CPPFLAGS) -Iport/lwip $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
@@ -126,9 +130,9 @@ $(LWIP_RAW_TEST): $(LWIP_RAW_TEST_OBJ) $(PORT_LWIP_RAW_LIB) $(LIB) $(LWIP_RAW_CO
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 lwip-raw-cross: $(LWIP_RAW_CROSS_OBJS)
-$(QEMU_DIR)/lwip-raw/port/lwip/%.o: port/lwip/%.c | $(LWIP_RAW_SRC_STAMP) $(CROSS_DEPS_STAMP)
+$(QEMU_DIR)/lwip-raw/port/lwip/%.o: port/lwip/%.c | $(LWIP_SRC_STAMP) $(CROSS_DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(QEMU_CC) -I$(LWIP_RAW_CROSS_OPTS) -isystem $(LWIP_RAW_SRC_DIR)/include -Iinclude -std=c99 -Os \
+	$(QEMU_CC) -I$(LWIP_RAW_CROSS_OPTS) -isystem $(LWIP_SRC_DIR)/include -Iinclude -std=c99 -Os \
 	  $(BOARD_ARCH) $(LIB_WARN) -MMD -MP -c $< -o $@
 
 # Under valgrind when there is one: a callback reaching freed state fails.

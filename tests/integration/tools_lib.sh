@@ -7,6 +7,9 @@
 #   same suites run on each mbedTLS version.
 # Every wait is bounded; nothing listens on a fixed port.
 
+# shellcheck source=scripts/mock_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/mock_lib.sh"
+
 T_PASS=0
 T_FAIL=0
 T_PIDS=()
@@ -100,25 +103,13 @@ expect_eq() {
 # free port) with the run's credentials. Sets MOCK_PORT and MOCK_PID.
 # T_CERT=other picks the certificate for another host.
 start_mock() {
-  local name=$1 cert=${T_CERT:-server} deadline
+  local name=$1 cert=${T_CERT:-server} started=0
   shift
-  rm -f "$T_TMP/$name.ready"
-  "$MOCK" --port 0 --ready-file "$T_TMP/$name.ready" --cert "$CERTS/$cert.pem" --key "$CERTS/$cert.key" \
-    --api-key "$API_KEY" --token "$TOKEN" --idle-exit-ms 300000 --log "$@" \
-    >"$T_TMP/$name.out" 2>"$T_TMP/$name.log" &
-  MOCK_PID=$!
+  MOCK_READY_TIMEOUT_S=$READY_TIMEOUT_S mock_start "$MOCK" "$T_TMP/$name.ready" "$T_TMP/$name.log" \
+    --cert "$CERTS/$cert.pem" --key "$CERTS/$cert.key" --api-key "$API_KEY" --token "$TOKEN" \
+    --idle-exit-ms 300000 --log "$@" || started=$?
   T_PIDS+=("$MOCK_PID")
-  deadline=$((SECONDS + READY_TIMEOUT_S))
-  until [ -s "$T_TMP/$name.ready" ]; do
-    if ! kill -0 "$MOCK_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-      echo "tools test: mock '$name' did not start:" >&2
-      cat "$T_TMP/$name.log" >&2
-      exit 1
-    fi
-    sleep 0.05
-  done
-  # shellcheck disable=SC2034  # read by the suites that source this file
-  MOCK_PORT=$(tr -dc '0-9' <"$T_TMP/$name.ready")
+  [ "$started" -eq 0 ] || { echo "tools test: mock '$name' did not start (its log above)" >&2; exit 1; }
 }
 
 # stop_pid PID: stop a process this suite started and reap it.
